@@ -8,6 +8,7 @@ survive, ligatures expanded, and long blank runs collapsed so clauses stay whole
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 # Characters that PDF producers use for ligatures and odd spaces.
@@ -69,6 +70,10 @@ def normalize_chars(text: str) -> str:
         Text with ``\\n`` line ends, ligatures expanded and soft hyphens resolved.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANS)
+    if not text.isascii():
+        # NFKC folds compatibility look-alikes (Greek question mark for ";", full-width
+        # digits, ligatures the map missed) so patterns see ordinary characters.
+        text = unicodedata.normalize("NFKC", text)
     text = _SOFT_HYPHEN_BREAK.sub(r"\1", text)
     text = _SOFT_HYPHEN_LEFT.sub("-", text)
     return _CTRL.sub("", text)

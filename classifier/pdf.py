@@ -8,6 +8,7 @@ pages that a cheap vector-graphics count flags as likely to hold a ruled table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,7 +156,9 @@ def _column_blocks(lines, width: float) -> list[tuple[int, int, float]]:
     blocks = []
     i = 0
     n = len(lines)
-    lo_x, hi_x = 0.25 * width, 0.75 * width
+    # the gutter must cross the middle fifth of the page: an indented clause number
+    # followed by its text is not a column layout
+    lo_x, hi_x = 0.4 * width, 0.6 * width
 
     def gap_of(line):
         segs = sorted(line, key=lambda r: r[0])
@@ -195,10 +198,28 @@ def _column_blocks(lines, width: float) -> list[tuple[int, int, float]]:
         # trim trailing one-sided lines that were only tentatively included
         while j - 1 > i and gap_of(lines[j - 1]) is None:
             j -= 1
-        if split >= 2:
+        left_span = min(r[0] for k in range(i, j) for r in lines[k] if r[2] <= lo + 1)
+        right_span = max(r[2] for k in range(i, j) for r in lines[k] if r[0] >= hi - 1)
+        wide = (lo - left_span) >= 0.12 * width and (right_span - hi) >= 0.12 * width
+        if split >= 2 and wide:
             blocks.append((i, j - 1, (lo + hi) / 2))
         i = j
     return blocks
+
+
+_SIGNATURE_CUE = re.compile(r"\b(?:By|Name|Title|Date|Signature|Signed|Its)\s*:|_{4,}|/s/", re.I)
+
+
+def _reads_as_column(text: str) -> bool:
+    """A column of a signature block or of prose, not the label or amount column of a table."""
+    if _SIGNATURE_CUE.search(text):
+        return True
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 3:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    visible = sum(not c.isspace() for c in text) or 1
+    return letters / visible > 0.75 and sum(len(ln) for ln in lines) / len(lines) >= 30
 
 
 def _page_text(textpage: pdfium.PdfTextPage, width: float, height: float) -> tuple[str, str]:
@@ -226,13 +247,20 @@ def _page_text(textpage: pdfium.PdfTextPage, width: float, height: float) -> tup
 
     parts = []
     cursor = 0
+    used = False
     for first, last, gutter in blocks:
+        top, bottom = cut_above(first), cut_below(last)
+        left = textpage.get_text_bounded(0, bottom, gutter, top)
+        right = textpage.get_text_bounded(gutter, bottom, width, top)
+        if not (_reads_as_column(left) and _reads_as_column(right)):
+            continue  # a borderless table: row-by-row order is the right one
         if first > cursor:
             parts.append(textpage.get_text_bounded(0, cut_below(first - 1), width, cut_above(cursor)))
-        top, bottom = cut_above(first), cut_below(last)
-        parts.append(textpage.get_text_bounded(0, bottom, gutter, top))
-        parts.append(textpage.get_text_bounded(gutter, bottom, width, top))
+        parts.extend((left, right))
         cursor = last + 1
+        used = True
+    if not used:
+        return text, "pdfium"
     if cursor < len(lines):
         parts.append(textpage.get_text_bounded(0, -1, width, cut_above(cursor)))
     return "\n".join(p.strip("\r\n") for p in parts if p.strip()), "pdfium+columns"
