@@ -152,7 +152,7 @@ def _find_marker(line: str, offset: int, line_end: int, prev_ok: bool) -> _Marke
             return None
         if int(parts[0]) > 300 or any(len(p) > 3 for p in parts):
             return None
-        if first and (first.islower() or first in "%$,"):
+        if first and (first in "%$," or first.islower() and not m["p"]):
             return None
         style = f"dec{len(parts)}" if m["p"] != ")" else "digit-paren"
         return _Marker(offset, style, n, n, rest, line_end, "clause")
@@ -191,24 +191,22 @@ _PAIRS = {"paren-roman": "paren-alpha", "paren-ROMAN": "paren-ALPHA",
 
 
 def _resolve_roman(marker: _Marker, stack: list[tuple[str, str, int]]) -> None:
-    """Decide whether "(i)", "(v)", "(x)" continue a letter list or open a roman one."""
+    """Decide whether "(i)", "(v)", "(c)" continue a letter list or a roman one."""
     alpha = _PAIRS.get(marker.style)
     if not alpha:
         return
-    n = marker.value
-    for style, value, _ in reversed(stack):
-        if style == alpha and len(n) == 1 and len(value) == 1 and ord(n.lower()) == ord(
-            value.lower()
-        ) + 1:
-            marker.style = alpha
-            return
-        if style == marker.style:
-            return
-    # a roman list starts at i; a lone "v" or "x" with no roman list open is a letter
-    if n.lower() in ("v", "x", "l", "c") or (n.lower() != "i" and _roman_value(n) > 1 and not any(
-        s == marker.style for s, _, _ in stack
-    ) and len(n) == 1):
+    n = marker.value.lower()
+    alpha_prev = next((v.lower() for s, v, _ in reversed(stack) if s == alpha), None)
+    roman_prev = next((v.lower() for s, v, _ in reversed(stack) if s == marker.style), None)
+    cont_alpha = alpha_prev is not None and len(n) == 1 and len(alpha_prev) == 1 and (
+        ord(n) == ord(alpha_prev) + 1)
+    cont_roman = roman_prev is not None and _roman_value(n) == _roman_value(roman_prev) + 1
+    if cont_alpha and not cont_roman:
         marker.style = alpha
+    elif cont_roman:
+        return
+    elif len(n) == 1 and n != "i":
+        marker.style = alpha  # a lone "(v)" or "(c)" with no roman list open is a letter
 
 
 def _resolve_list(marker: _Marker, stack: list[tuple[str, str, int]], last_top: int | None):

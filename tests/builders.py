@@ -83,10 +83,20 @@ TM_SENTENCE = (
 )
 
 # Lines used when ``hyphenate=True``: words broken at a line end by the typesetter.
+# Optional text printed below the signature block on the last page.
+TEXT_AFTER_SIGNATURES = (
+    "Exhibit A - Statement of Work No. 1",
+    "Northwind shall migrate the billing platform described in the attached specification, "
+    "in three phases, each accepted in writing by Acme.",
+    "Phase 1 covers discovery and design; Phase 2 covers the build; Phase 3 covers cut-over "
+    "and hypercare.",
+)
+
 HYPHENATED_LINES = (
-    "Vendor shall defend, hold harmless and indemni-",
-    "fy Client against third-party claims, and this indemni-",
-    "fication obligation shall survive any termination of this Agreement.",
+    "Vendor shall defend and indemni-",
+    "fy Client against third-party claims. This indemni-",
+    "fication duty survives termination. Extra work is billed on a time-and-",
+    "materials basis at the Exhibit B rates.",
 )
 
 
@@ -213,17 +223,40 @@ def _page_rates(w: _Writer, c: rl_canvas.Canvas, with_rate_card: bool):
     )
 
 
+# Distinct topics for filler pages, so that no body line repeats (digits aside) on many
+# pages and is mistaken for a running header or footer.
+FILLER_TOPICS = (
+    ("Confidentiality", "Each party shall keep the other's confidential information secret",
+     "and use it only to perform this Agreement."),
+    ("Intellectual Property", "Client owns all Deliverables on payment in full",
+     "and Vendor keeps its pre-existing tools and know-how."),
+    ("Warranties", "Vendor warrants that the Services will be performed in a professional",
+     "manner consistent with generally accepted industry standards."),
+    ("Limitation of Liability", "Neither party is liable for indirect or consequential loss",
+     "except for breach of confidentiality or the indemnity."),
+    ("Insurance", "Vendor shall maintain professional liability cover",
+     "with a reputable insurer and show a certificate on request."),
+    ("Non-Solicitation", "Neither party shall hire the other's staff who worked on a project",
+     "during the engagement and for six months after it ends."),
+    ("Governing Law", "The laws of the State of Washington govern this Agreement",
+     "and the courts of King County have exclusive jurisdiction."),
+    ("Notices", "Notices must be in writing and sent by courier or email",
+     "to the addresses that each party gives the other."),
+)
+
+
 def _page_filler(w: _Writer, section: int):
-    w.heading(f"Section {section}. General Provisions")
-    for k in range(1, 5):
-        w.para(
-            f"{section}.{k} Each party shall comply with all laws that apply to its "
-            f"performance of this Agreement, and shall keep the other party's confidential "
-            f"information secret for five years after disclosure (clause {section}.{k})."
-        )
+    title, first, second = FILLER_TOPICS[section % len(FILLER_TOPICS)]
+    w.heading(f"Section {section}. {title}")
+    w.para(f"{section}.1 {first} {second}")
+    w.para(
+        f"{section}.2 The obligations in this Section on {title.lower()} survive the expiry "
+        f"or termination of this Agreement."
+    )
+    w.para(f"{section}.3 {VENDOR} shall ensure its Personnel comply with this Section.")
 
 
-def _page_signatures(w: _Writer, c: rl_canvas.Canvas, two_columns: bool):
+def _page_signatures(w: _Writer, c: rl_canvas.Canvas, two_columns: bool, text_after: bool = False):
     w.heading("Section 9. Term and Termination")
     w.para(
         "9.1 This Agreement starts on the date above and continues until terminated by "
@@ -247,6 +280,11 @@ def _page_signatures(w: _Writer, c: rl_canvas.Canvas, two_columns: bool):
         w.gap(18)
         for ln in VENDOR_SIGNATURE:
             w.line(ln)
+    if text_after:
+        w.gap(10)
+        w.heading(TEXT_AFTER_SIGNATURES[0])
+        for text in TEXT_AFTER_SIGNATURES[1:]:
+            w.para(text)
 
 
 # --------------------------------------------------------------------------- PDFs
@@ -261,6 +299,7 @@ def contract_pdf(
     with_rate_card: bool = True,
     with_two_columns: bool = True,
     hyphenate: bool = False,
+    text_after_signatures: bool = False,
     encrypt=None,
 ) -> Path:
     """A multi-page services agreement.
@@ -269,8 +308,11 @@ def contract_pdf(
     ("1. Definitions", "1.1", "(a)", "(b)", "1.2") and "Section 2" with the
     time-and-materials sentence; page 2 holds Article II / Section 5, the ruled rate card
     (Exhibit B), Schedule 1 and Statement of Work No. 3; pages 3..N-1 are filler sections;
-    the last page holds the two-column signature block. Every page has the running
-    ``header`` and a "Page N of M" footer.
+    the last page holds the two-column signature block (followed by the start of Exhibit A
+    when ``text_after_signatures``). Every page has the running ``header`` and a
+    "Page N of M" footer, drawn before the body (so they come first in the content stream).
+    ``hyphenate`` adds lines broken inside words ("indemni-" / "fication") and inside the
+    compound "time-and-" / "materials". ``encrypt`` is passed to the reportlab canvas.
     """
     if pages < 3:
         raise ValueError("contract_pdf needs at least 3 pages")
@@ -286,7 +328,7 @@ def contract_pdf(
         elif number == 2:
             _page_rates(w, c, with_rate_card)
         elif number == pages:
-            _page_signatures(w, c, with_two_columns)
+            _page_signatures(w, c, with_two_columns, text_after_signatures)
         else:
             _page_filler(w, 4 + number)
         c.showPage()
@@ -427,21 +469,21 @@ def zero_page_pdf(path) -> Path:
 
 
 def long_pdf(path, pages: int) -> Path:
-    """A fast N-page contract (plain canvas, a few lines per page) for size limits."""
+    """A fast N-page contract (plain canvas, a few lines per page) for size limits.
+
+    Page ``n`` holds "Section n. <topic>" and one sentence on that topic (topics cycle
+    through :data:`FILLER_TOPICS`), between the running header and "Page n of N".
+    """
     path = _p(path)
-    c = rl_canvas.Canvas(str(path), pagesize=letter, pageCompression=0)
-    c.setFont(BODY_FONT, BODY_SIZE)
+    c = rl_canvas.Canvas(str(path), pagesize=letter)
     for number in range(1, pages + 1):
+        title, first, second = FILLER_TOPICS[number % len(FILLER_TOPICS)]
         c.setFont(BODY_FONT, 9)
         c.drawString(MARGIN, PAGE_H - 44, HEADER)
         c.setFont(BODY_FONT, BODY_SIZE)
-        c.drawString(MARGIN, BODY_TOP, f"Section {number}. Services")
-        c.drawString(
-            MARGIN,
-            BODY_TOP - LEADING,
-            f"{number}.1 Vendor shall provide the Services described in Statement of Work "
-            f"No. {number}.",
-        )
+        c.drawString(MARGIN, BODY_TOP, f"Section {number}. {title}")
+        c.drawString(MARGIN, BODY_TOP - LEADING, f"{number}.1 {first}")
+        c.drawString(MARGIN, BODY_TOP - 2 * LEADING, second)
         c.setFont(BODY_FONT, 9)
         c.drawCentredString(PAGE_W / 2, 40, f"Page {number} of {pages}")
         c.showPage()
