@@ -29,19 +29,13 @@ _CHAR_MAP = {
     "\u200c": "",
     "\u200d": "",
     "\ufeff": "",
-    "\u00ad": "\ufffe",  # a soft hyphen is a line-end hyphenation point, like pdfium's mark
+    "\u00ad": "",  # a soft hyphen is an invisible hyphenation point
     "\x02": "\ufffe",  # older pdfium builds mark soft hyphens with STX
     "\t": " ",
     "\x0c": "\n",
 }
 _TRANS = str.maketrans(_CHAR_MAP)
 
-# pdfium marks a hyphen it believes was inserted by line breaking with U+FFFE.
-_SOFT_HYPHEN_BREAK = re.compile(r"(\w)\ufffe[ \t]*\n[ \t]*(?=[a-z])")
-_SOFT_HYPHEN_LEFT = re.compile(r"\ufffe")
-# A plain hyphen at a line end joining two lowercase fragments, where the left part is
-# not itself a word that commonly forms compounds, is treated as hyphenation only when
-# the producer gave no marker (text files, DOCX never need it).
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _TRAILING_WS = re.compile(r"[ \t]+\n")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
@@ -74,9 +68,43 @@ def normalize_chars(text: str) -> str:
         # NFKC folds compatibility look-alikes (Greek question mark for ";", full-width
         # digits, ligatures the map missed) so patterns see ordinary characters.
         text = unicodedata.normalize("NFKC", text)
-    text = _SOFT_HYPHEN_BREAK.sub(r"\1", text)
-    text = _SOFT_HYPHEN_LEFT.sub("-", text)
     return _CTRL.sub("", text)
+
+
+# Left parts that form real compounds ("time-and-materials", "non-exclusive", "co-op").
+_COMPOUND_LEFT = frozenset(
+    "and or to of in on by for non co self pre post re multi sub inter intra anti semi "
+    "ex out up day time long short third first second well full part high low cross end "
+    "e sign follow start set off back check hand know lump work one two three year month "
+    "per mid over under vice".split()
+)
+_MARKED = re.compile(r"([A-Za-z]+)\ufffe[ \t]*(\n[ \t]*)?([A-Za-z]+)")
+_VOCAB_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def resolve_soft_hyphens(text: str) -> str:
+    """Decide each PDFium-marked line-end hyphen: join the word or keep the hyphen.
+
+    PDFium marks every hyphen that ends a line, inserted by line breaking or not. The
+    document's own vocabulary decides first (the joined word or the hyphenated compound
+    occurs elsewhere in it); otherwise a compound-forming left part ("time-and-...",
+    "non-...") keeps its hyphen, an uppercase right part keeps it, and the rest is joined.
+    """
+    if "\ufffe" not in text:
+        return text
+    vocab = {w.lower() for w in _VOCAB_WORD.findall(text.replace("\ufffe", " "))}
+
+    def fix(m: re.Match) -> str:
+        left, right = m.group(1), m.group(3)
+        joined, compound = (left + right).lower(), f"{left}-{right}".lower()
+        if joined in vocab and compound not in vocab:
+            return left + right
+        if compound in vocab or left.lower() in _COMPOUND_LEFT or right[:1].isupper():
+            return f"{left}-{right}"
+        return left + right
+
+    text = _MARKED.sub(fix, text)
+    return text.replace("\ufffe", "-")
 
 
 def tidy_whitespace(text: str) -> str:
@@ -144,4 +172,7 @@ def clean_pages(raw_pages: list[str]) -> list[str]:
     """Full clean-up of a document's pages: characters, furniture, whitespace."""
     pages = [normalize_chars(p) for p in raw_pages]
     pages = strip_page_furniture(pages)
+    if any("\ufffe" in p for p in pages):
+        joined = resolve_soft_hyphens("\f".join(pages))
+        pages = joined.split("\f")
     return [tidy_whitespace(p) for p in pages]

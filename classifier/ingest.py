@@ -180,8 +180,10 @@ def _read_text(path: Path, digest: str, data: bytes) -> Document:
     texts = clean_pages(raw_pages)
     if not any(t.strip() for t in texts):
         raise EmptyDocumentError("the file has no text", path=path)
-    # drop pages emptied by clean-up (e.g. a trailing footer) but keep numbering stable
-    keep = [t for t in texts if t.strip()] or texts
+    # drop trailing pages emptied by clean-up (a last footer); inner pages keep their numbers
+    keep = list(texts)
+    while len(keep) > 1 and not keep[-1].strip():
+        keep.pop()
     metadata = {"title": "", "producer": "", "encoding": encoding, "page_count": len(keep)}
     return _assemble(path, digest, "text", keep, [[] for _ in keep], ["text"] * len(keep), metadata)
 

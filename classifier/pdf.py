@@ -66,28 +66,48 @@ def describe_non_pdf(head: bytes) -> str:
         return "binary data of an unknown kind"
 
 
+def _diagnose(path: Path, password: str | None) -> str:
+    """Classify a file PDFium refused, by pdfminer's exception classes.
+
+    PDFium's error code is per-thread state that a failed open does not always reset
+    (a file with an empty page tree leaves the previous failure's code), so the code alone
+    cannot be trusted in a batch. Returns ``encrypted``, ``wrong_password``, ``empty`` or
+    ``corrupt``.
+    """
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as fh:
+            document = PDFDocument(PDFParser(fh), password=password or "")
+            for _ in PDFPage.create_pages(document):
+                return "corrupt"  # pages exist, yet PDFium cannot read them
+            return "empty"
+    except PDFPasswordIncorrect:
+        return "wrong_password" if password else "encrypted"
+    except PDFEncryptionError:
+        return "encrypted"
+    except Exception:  # noqa: BLE001 - any parser failure means the file is damaged
+        return "corrupt"
+
+
 def _open(path: Path, password: str | None) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_PASSWORD:
-            if password:
-                raise WrongPasswordError(
-                    "the password given does not open this encrypted PDF; check --password",
-                    path=path,
-                ) from exc
+        kind = _diagnose(path, password)
+        if kind == "wrong_password":
+            raise WrongPasswordError(
+                "the password given does not open this encrypted PDF; check --password",
+                path=path,
+            ) from exc
+        if kind == "encrypted":
             raise EncryptedPdfError(
                 "the PDF is encrypted with a user password; pass it with --password",
                 path=path,
             ) from exc
-        if code == pdfium_c.FPDF_ERR_SECURITY:
-            raise EncryptedPdfError(
-                "the PDF uses an unsupported security handler; save an unencrypted copy",
-                path=path,
-            ) from exc
-        if code == pdfium_c.FPDF_ERR_SUCCESS:
-            # PDFium reports "success" for a syntactically valid file with no page tree.
+        if kind == "empty":
             raise EmptyDocumentError(
                 "the PDF has no pages; re-export it from the source document", path=path
             ) from exc
@@ -245,25 +265,30 @@ def _page_text(textpage: pdfium.PdfTextPage, width: float, height: float) -> tup
     def cut_below(k):
         return -1 if k == len(lines) - 1 else (bottom_of(k) + top_of(k + 1)) / 2
 
+    def band(k0, k1, x0, x1):
+        # one call per visual line keeps top-to-bottom order whatever the drawing order
+        out = (textpage.get_text_bounded(x0, cut_below(k), x1, cut_above(k)).strip("\r\n")
+               for k in range(k0, k1 + 1))
+        return "\n".join(t for t in out if t.strip())
+
     parts = []
     cursor = 0
     used = False
     for first, last, gutter in blocks:
-        top, bottom = cut_above(first), cut_below(last)
-        left = textpage.get_text_bounded(0, bottom, gutter, top)
-        right = textpage.get_text_bounded(gutter, bottom, width, top)
+        left = band(first, last, 0, gutter)
+        right = band(first, last, gutter, width)
         if not (_reads_as_column(left) and _reads_as_column(right)):
             continue  # a borderless table: row-by-row order is the right one
         if first > cursor:
-            parts.append(textpage.get_text_bounded(0, cut_below(first - 1), width, cut_above(cursor)))
+            parts.append(band(cursor, first - 1, 0, width))
         parts.extend((left, right))
         cursor = last + 1
         used = True
     if not used:
         return text, "pdfium"
     if cursor < len(lines):
-        parts.append(textpage.get_text_bounded(0, -1, width, cut_above(cursor)))
-    return "\n".join(p.strip("\r\n") for p in parts if p.strip()), "pdfium+columns"
+        parts.append(band(cursor, len(lines) - 1, 0, width))
+    return "\n".join(p for p in parts if p.strip()), "pdfium+columns"
 
 
 def read_pdf_pages(

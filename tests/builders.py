@@ -164,23 +164,23 @@ def _page_one(w: _Writer, hyphenate: bool):
     w.line("MASTER SERVICES AGREEMENT", font="Helvetica-Bold", size=14)
     w.gap(6)
     w.para(
-        f"This Master Services Agreement (the \"Agreement\") is made as of March 1, 2025 "
-        f"between {CLIENT}, a Delaware corporation (\"Client\"), and {VENDOR}, a Washington "
-        f"limited liability company (\"Vendor\")."
+        f'This Master Services Agreement (the "Agreement") is made as of March 1, 2025 '
+        f'between {CLIENT}, a Delaware corporation ("Client"), and {VENDOR}, a Washington '
+        f'limited liability company ("Vendor").'
     )
     w.heading("Article I")
     w.heading("1. Definitions")
     w.para(
-        "1.1 \"Services\" means the consulting and software development services described "
+        '1.1 "Services" means the consulting and software development services described '
         "in a Statement of Work signed by both parties."
     )
     w.para(
-        "(a) \"Deliverables\" means the documents, code and other materials that Vendor "
+        '(a) "Deliverables" means the documents, code and other materials that Vendor '
         "delivers to Client under a Statement of Work.",
         indent=18,
     )
     w.para(
-        "(b) \"Personnel\" means the employees and approved subcontractors of Vendor who "
+        '(b) "Personnel" means the employees and approved subcontractors of Vendor who '
         "perform the Services.",
         indent=18,
     )
@@ -226,22 +226,46 @@ def _page_rates(w: _Writer, c: rl_canvas.Canvas, with_rate_card: bool):
 # Distinct topics for filler pages, so that no body line repeats (digits aside) on many
 # pages and is mistaken for a running header or footer.
 FILLER_TOPICS = (
-    ("Confidentiality", "Each party shall keep the other's confidential information secret",
-     "and use it only to perform this Agreement."),
-    ("Intellectual Property", "Client owns all Deliverables on payment in full",
-     "and Vendor keeps its pre-existing tools and know-how."),
-    ("Warranties", "Vendor warrants that the Services will be performed in a professional",
-     "manner consistent with generally accepted industry standards."),
-    ("Limitation of Liability", "Neither party is liable for indirect or consequential loss",
-     "except for breach of confidentiality or the indemnity."),
-    ("Insurance", "Vendor shall maintain professional liability cover",
-     "with a reputable insurer and show a certificate on request."),
-    ("Non-Solicitation", "Neither party shall hire the other's staff who worked on a project",
-     "during the engagement and for six months after it ends."),
-    ("Governing Law", "The laws of the State of Washington govern this Agreement",
-     "and the courts of King County have exclusive jurisdiction."),
-    ("Notices", "Notices must be in writing and sent by courier or email",
-     "to the addresses that each party gives the other."),
+    (
+        "Confidentiality",
+        "Each party shall keep the other's confidential information secret",
+        "and use it only to perform this Agreement.",
+    ),
+    (
+        "Intellectual Property",
+        "Client owns all Deliverables on payment in full",
+        "and Vendor keeps its pre-existing tools and know-how.",
+    ),
+    (
+        "Warranties",
+        "Vendor warrants that the Services will be performed in a professional",
+        "manner consistent with generally accepted industry standards.",
+    ),
+    (
+        "Limitation of Liability",
+        "Neither party is liable for indirect or consequential loss",
+        "except for breach of confidentiality or the indemnity.",
+    ),
+    (
+        "Insurance",
+        "Vendor shall maintain professional liability cover",
+        "with a reputable insurer and show a certificate on request.",
+    ),
+    (
+        "Non-Solicitation",
+        "Neither party shall hire the other's staff who worked on a project",
+        "during the engagement and for six months after it ends.",
+    ),
+    (
+        "Governing Law",
+        "The laws of the State of Washington govern this Agreement",
+        "and the courts of King County have exclusive jurisdiction.",
+    ),
+    (
+        "Notices",
+        "Notices must be in writing and sent by courier or email",
+        "to the addresses that each party gives the other.",
+    ),
 )
 
 
@@ -269,7 +293,7 @@ def _page_signatures(w: _Writer, c: rl_canvas.Canvas, two_columns: bool, text_af
     w.gap(18)
     if two_columns:
         right_x = PAGE_W / 2 + 24
-        for left, right in zip(CLIENT_SIGNATURE, VENDOR_SIGNATURE):
+        for left, right in zip(CLIENT_SIGNATURE, VENDOR_SIGNATURE, strict=True):
             c.setFont(BODY_FONT, BODY_SIZE)
             c.drawString(MARGIN, w.y, left)
             c.drawString(right_x, w.y, right)
@@ -421,7 +445,7 @@ def empty_file(path) -> Path:
 
 
 HTML_PAGE = (
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+    '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
     "<title>Northwind Consulting - Proposal</title></head>\n<body>\n"
     "<h1>Proposal for Acme Corp</h1>\n"
     "<p>Northwind Consulting proposes a managed service for Acme's billing platform.</p>\n"

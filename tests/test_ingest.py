@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import builders as B  # noqa: E402
 
-from classifier.cleaning import normalize_chars, strip_page_furniture  # noqa: E402
+from classifier.cleaning import (  # noqa: E402
+    clean_pages,
+    normalize_chars,
+    resolve_soft_hyphens,
+    strip_page_furniture,
+)
 from classifier.errors import (  # noqa: E402
     CorruptPdfError,
     DecodingError,
@@ -180,8 +186,23 @@ def test_contract_pdf_longer_document_keeps_furniture_out(tmp_path):
     assert doc.page_count == 6
     assert B.HEADER not in doc.text
     assert FOOTER_LINE.findall(doc.text) == []
-    assert "Section 9. General Provisions" in doc.pages[4].text
+    # filler pages 3-5 hold Sections 7-9, each with its own topic
+    for number, section in ((3, 7), (4, 8), (5, 9)):
+        title = B.FILLER_TOPICS[section % len(B.FILLER_TOPICS)][0]
+        assert doc.pages[number - 1].text.startswith(f"Section {section}. {title}\n")
     assert doc.pages[-1].method == "pdfium+columns"
+
+
+def test_contract_pdf_footer_removed_when_text_follows_signature_block(tmp_path):
+    # The column rebuild must not move the footer into the middle of the page text.
+    path = B.contract_pdf(tmp_path / "msa-exhibit.pdf", text_after_signatures=True)
+    doc = read_document(path)
+    page = doc.pages[-1]
+    assert page.method == "pdfium+columns"
+    assert FOOTER_LINE.findall(doc.text) == [], page.text
+    assert page.text.endswith("and\nhypercare.") or page.text.endswith("and hypercare.")
+    lines = page.text.split("\n")
+    assert lines.index(B.VENDOR_SIGNATURE[-1]) + 1 == lines.index(B.TEXT_AFTER_SIGNATURES[0])
 
 
 def test_contract_pdf_line_end_hyphenation_is_repaired(tmp_path):
@@ -253,17 +274,34 @@ def test_empty_file(tmp_path):
     assert "0 bytes" in str(err)
 
 
-@pytest.mark.parametrize("before", [None, "corrupt", "encrypted"])
-def test_zero_page_pdf_is_empty(tmp_path, before):
-    # The answer must not depend on which file the process read before.
+@pytest.mark.parametrize("before", ["corrupt", "encrypted"])
+def test_zero_page_pdf_is_empty_whatever_was_read_before(tmp_path, before):
+    # The answer must not depend on which file the process read before (a batch reads
+    # many files in one process).
     if before == "corrupt":
         _raises(CorruptPdfError, B.corrupt_pdf(tmp_path / "corrupt.pdf"))
-    elif before == "encrypted":
+    else:
         _raises(EncryptedPdfError, B.encrypted_pdf(tmp_path / "locked.pdf"))
     path = B.zero_page_pdf(tmp_path / "zero.pdf")
     err = _raises(EmptyDocumentError, path)
     _assert_one_line_naming(err, path)
     assert "no pages" in str(err)
+
+
+def test_zero_page_pdf_is_empty_in_a_fresh_process(tmp_path):
+    path = B.zero_page_pdf(tmp_path / "zero.pdf")
+    code = (
+        "import sys\n"
+        "from classifier.ingest import read_document\n"
+        "try:\n"
+        "    read_document(sys.argv[1])\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert out.stdout.strip() == "EmptyDocumentError", out.stderr
 
 
 def test_html_named_pdf(tmp_path):
@@ -310,7 +348,8 @@ def test_too_many_pages(tmp_path):
     # at the limit it reads
     doc = read_document(path, max_pages=30)
     assert doc.page_count == 30
-    assert "Section 30. Services" in doc.pages[29].text
+    title = B.FILLER_TOPICS[30 % len(B.FILLER_TOPICS)][0]
+    assert doc.pages[29].text.startswith(f"Section 30. {title}\n30.1 ")
     assert FOOTER_LINE.findall(doc.text) == []
 
 
@@ -390,7 +429,10 @@ def test_text_edgar_footer_removed_and_blank_run_collapsed(tmp_path):
     text = (
         "1. Services\n\n"
         "Northwind shall provide developers to Acme on a time-and-materials\n"
-        "Source: NORTHWIND INC, 10-K, 3/2/2020\n" + "\n" * 20 + "basis, and Acme shall pay monthly.\n\n"
+        "Source: NORTHWIND INC, 10-K, 3/2/2020\n"
+        + "\n"
+        * 20
+        + "basis, and Acme shall pay monthly.\n\n"
         "2. Fees\n\nFees are in Exhibit B.\n"
     )
     doc = read_document(B.text_file(tmp_path / "edgar.txt", text))
@@ -398,7 +440,8 @@ def test_text_edgar_footer_removed_and_blank_run_collapsed(tmp_path):
     assert "NORTHWIND INC" not in doc.text
     assert "\n\n\n" not in doc.text
     # the sentence across the removed footer is split by at most one blank line
-    assert re.search(r"time-and-materials\n\n?basis, and Acme shall pay monthly\.", doc.text), doc.text
+    halves = r"time-and-materials\n\n?basis, and Acme shall pay monthly\."
+    assert re.search(halves, doc.text), doc.text
     assert "2. Fees\n\nFees are in Exhibit B." in doc.text
 
 
@@ -462,8 +505,22 @@ def test_docx_table_rows_on_page_2(docx_doc):
 # --------------------------------------------------------------------------- cleaning
 
 
-def test_normalize_chars_joins_marked_hyphenation():
-    assert normalize_chars("indem\ufffe\r\nnification") == "indemnification"
+def test_clean_pages_joins_marked_hyphenation():
+    assert clean_pages(["indem\ufffe\r\nnification"]) == ["indemnification"]
+
+
+def test_resolve_soft_hyphens_keeps_compounds_and_joins_broken_words():
+    text = "a time-and\ufffematerials basis; indemni\ufffefication; non\ufffeexclusive"
+    assert resolve_soft_hyphens(text) == (
+        "a time-and-materials basis; indemnification; non-exclusive"
+    )
+
+
+def test_resolve_soft_hyphens_uses_document_vocabulary():
+    text = "the sub\ufffecontractor, and each subcontractor; a well\ufffeknown x; well-known"
+    assert resolve_soft_hyphens(text) == (
+        "the subcontractor, and each subcontractor; a well-known x; well-known"
+    )
 
 
 def test_normalize_chars_keeps_plain_line_end_hyphen():
@@ -497,15 +554,17 @@ def test_strip_page_furniture_removes_repeated_header_and_page_numbers():
 
 def test_strip_page_furniture_removes_page_n_of_m_and_dashed_numbers():
     footers = ("- 1 -", "Page 2 of 4", "iii", "4")
-    pages = ["\n".join(body + (f,)) for body, f in zip(BODIES, footers)]
+    pages = ["\n".join(body + (f,)) for body, f in zip(BODIES, footers, strict=True)]
     out = strip_page_furniture(pages)
     assert out == ["\n".join(body) for body in BODIES]
 
 
 def test_strip_page_furniture_keeps_lines_repeated_on_few_pages():
     # "Confidential" tops only 2 of 6 pages: below the half-of-pages threshold, so kept.
-    bodies = BODIES + (("5. Notices", "Notices go by email.", "Copies by post."),
-                       ("6. Assignment", "No assignment without consent.", "Except to affiliates."))
+    bodies = BODIES + (
+        ("5. Notices", "Notices go by email.", "Copies by post."),
+        ("6. Assignment", "No assignment without consent.", "Except to affiliates."),
+    )
     pages = ["\n".join(b) for b in bodies]
     pages[0] = "Confidential\n" + pages[0]
     pages[3] = "Confidential\n" + pages[3]
