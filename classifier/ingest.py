@@ -168,6 +168,47 @@ def _split_text_pages(text: str) -> list[str]:
     return pages
 
 
+_PIPE_ROW = re.compile(r"^\s*\|?[^|\n]*\S[^|\n]*(?:\|[^|\n]*){1,}\|?\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def pipe_tables(text: str, page: int) -> list[Table]:
+    """Tables written as text rows with cells joined by ``|`` (Markdown, converted DOCX)."""
+    tables, rows = [], []
+
+    def flush():
+        if len(rows) >= 2:
+            tables.append(Table(page=page, rows=tuple(rows)))
+        rows.clear()
+
+    for line in text.split("\n"):
+        if _PIPE_ROW.match(line) and line.count("|") >= 1:
+            if _RULE_ROW.match(line):
+                continue
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows.append(tuple(cells))
+        else:
+            flush()
+    flush()
+    return tables
+
+
+def document_from_text(text: str, *, path: str = "<text>", fmt: str = "text") -> Document:
+    """Build a Document from a string with the same clean-up as a text file.
+
+    Used for text that never was a file (tests, pasted clauses, training snippets).
+    """
+    raw_pages = _split_text_pages(text)
+    texts = clean_pages(raw_pages)
+    keep = list(texts)
+    while len(keep) > 1 and not keep[-1].strip():
+        keep.pop()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    tables = [pipe_tables(t, i + 1) for i, t in enumerate(keep)]
+    metadata = {"title": "", "producer": "", "page_count": len(keep)}
+    return _assemble(path, digest, fmt, keep, tables, [fmt] * len(keep), metadata)
+
+
 def _read_text(path: Path, digest: str, data: bytes) -> Document:
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(
@@ -185,7 +226,8 @@ def _read_text(path: Path, digest: str, data: bytes) -> Document:
     while len(keep) > 1 and not keep[-1].strip():
         keep.pop()
     metadata = {"title": "", "producer": "", "encoding": encoding, "page_count": len(keep)}
-    return _assemble(path, digest, "text", keep, [[] for _ in keep], ["text"] * len(keep), metadata)
+    tables = [pipe_tables(t, i + 1) for i, t in enumerate(keep)]
+    return _assemble(path, digest, "text", keep, tables, ["text"] * len(keep), metadata)
 
 
 def _read_docx(path: Path, digest: str) -> Document:

@@ -149,3 +149,47 @@ class Clause:
         if not with_text:
             d.pop("text")
         return d
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A clause-level finding with its evidence, as a reviewer checks it.
+
+    ``start``/``end`` are offsets of the matched words in :attr:`Document.text`; ``text``
+    quotes the sentence (or table row) around them. ``context`` is ``operative`` or
+    ``recital`` for positive evidence; ``negated``, ``definition``, ``boilerplate`` and
+    ``lookalike`` mark matches that were seen but do not count.
+    """
+
+    family: str
+    pattern: str
+    weight: float
+    clause: str
+    clause_index: int
+    page: int
+    start: int
+    end: int
+    text: str
+    match: str
+    explanation: str
+    context: str = "operative"
+    values: dict[str, Any] = field(default_factory=dict)
+    source: str = "text"  # "text" or "table"
+
+    @property
+    def positive(self) -> bool:
+        return self.context in ("operative", "recital")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the document says it is, with the words that say so."""
+
+    model: ClaimedModel
+    evidence: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model.value, "evidence": list(self.evidence)}
