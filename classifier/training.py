@@ -1,0 +1,159 @@
+"""Training data, grouped cross-validation, metrics, and the final fit.
+
+Training data: the documents we wrote (``data/synthetic``) and, when ``../shared`` is
+present, the 125 labelled real documents of ``labels/dev.csv``. Corpus documents without
+a label are never read here. Real documents are scored only by models that did not see
+them (grouped K-fold; identical texts share a group); the synthetic documents are always
+on the training side, never scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .model import LABELS, SEED, build_pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Example:
+    doc_id: str
+    path: Path
+    label: str
+    source: str  # "synthetic" | "dev"
+    claimed: str = "unspecified"
+
+
+def synthetic_examples(data_dir: Path = DATA_DIR) -> list[Example]:
+    folder = data_dir / "synthetic"
+    rows = csv.DictReader(open(folder / "labels.csv", encoding="utf-8"))
+    return [
+        Example(r["doc_id"], folder / r["path"], r["label"], "synthetic", r.get("claimed") or "unspecified")
+        for r in rows
+    ]
+
+
+def dev_examples(labels_csv: Path, corpus_dir: Path) -> list[Example]:
+    rows = csv.DictReader(open(labels_csv, encoding="utf-8"))
+    return [
+        Example(r["doc_id"], corpus_dir / r["path"], r["label"], "dev", r.get("claimed") or "unspecified")
+        for r in rows
+    ]
+
+
+def _featurise_one(path: str) -> tuple[dict[str, float], str, str]:
+    from .analysis import analyse_path
+
+    a = analyse_path(path)
+    return a.features, a.doc.text, a.doc.sha256
+
+
+def featurise(examples: Sequence[Example], n_jobs: int = 2) -> list[tuple[dict, str, str]]:
+    """Features, text and SHA-256 of every example (parallel, order kept)."""
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=n_jobs)(delayed(_featurise_one)(str(e.path)) for e in examples)
+
+
+def expected_calibration_error(proba: np.ndarray, y_idx: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top-label confidence, equal-width bins."""
+    conf = proba.max(axis=1)
+    pred = proba.argmax(axis=1)
+    correct = (pred == y_idx).astype(float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def metrics(y_true: Sequence[str], proba: np.ndarray) -> dict[str, Any]:
+    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+    y_idx = np.array([LABELS.index(y) for y in y_true])
+    pred = proba.argmax(axis=1)
+    p, r, f, s = precision_recall_fscore_support(y_idx, pred, labels=range(len(LABELS)), zero_division=0)
+    return {
+        "n": int(len(y_idx)),
+        "accuracy": float((pred == y_idx).mean()),
+        "macro_f1": float(f1_score(y_idx, pred, labels=range(len(LABELS)), average="macro", zero_division=0)),
+        "ece": expected_calibration_error(proba, y_idx),
+        "per_class": {
+            LABELS[i]: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            for i in range(len(LABELS))
+        },
+        "confusion": {
+            "labels": list(LABELS),
+            "matrix": confusion_matrix(y_idx, pred, labels=range(len(LABELS))).tolist(),
+        },
+    }
+
+
+def baseline_pipeline():
+    """TF-IDF + logistic regression on the text alone: the figure to beat."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from .features import FEATURE_NAMES
+
+    return Pipeline(
+        [
+            ("text", ColumnTransformer([("tfidf", TfidfVectorizer(sublinear_tf=True, min_df=2,
+                                                                  ngram_range=(1, 2), max_features=20000),
+                                         len(FEATURE_NAMES))])),
+            ("clf", LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced")),
+        ]
+    )
+
+
+def _proba(pipe, X) -> np.ndarray:
+    proba = pipe.predict_proba(X)
+    return proba[:, [list(pipe.classes_).index(lbl) for lbl in LABELS]]
+
+
+def grouped_cv(X, y, groups, is_real, params=None, folds: int = 5) -> dict[str, Any]:
+    """Out-of-fold probabilities for the real documents, for our model and the baseline."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = np.asarray(y)
+    real = np.flatnonzero(is_real)
+    synth = np.flatnonzero(~np.asarray(is_real))
+    ours = np.zeros((len(y), len(LABELS)))
+    base = np.zeros((len(y), len(LABELS)))
+    cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for tr, te in cv.split(real, y[real], np.asarray(groups)[real]):
+        train_idx = np.concatenate([real[tr], synth])
+        test_idx = real[te]
+        m = build_pipeline(params).fit(X[train_idx], y[train_idx])
+        ours[test_idx] = _proba(m, X[test_idx])
+        b = baseline_pipeline().fit(X[train_idx], y[train_idx])
+        base[test_idx] = _proba(b, X[test_idx])
+    return {"model": ours[real], "baseline": base[real], "index": real}
+
+
+def training_manifest(examples: Sequence[Example], hashes: Sequence[str]) -> dict[str, Any]:
+    docs = sorted(
+        ({"doc_id": e.doc_id, "source": e.source, "label": e.label, "sha256": h}
+         for e, h in zip(examples, hashes)),
+        key=lambda d: (d["source"], d["doc_id"]),
+    )
+    digest = hashlib.sha256(json.dumps(docs, sort_keys=True).encode()).hexdigest()
+    counts: dict[str, dict[str, int]] = {}
+    for d in docs:
+        counts.setdefault(d["source"], {}).setdefault(d["label"], 0)
+        counts[d["source"]][d["label"]] += 1
+    return {"sha256": digest, "counts": counts, "documents": docs}
