@@ -20,5 +20,21 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check classifier tests scripts
 
+demo: $(STAMP)
+	$(VENV)/bin/contract-classifier scan samples/03_managed_services_helpdesk.pdf samples/05_mismatch_managed_label_body_shop.pdf || true
+	$(VENV)/bin/contract-classifier audit samples --format md --fail-on never -j 2
+
+train: $(STAMP)
+	$(VENV)/bin/contract-classifier train -j 2
+
+evaluate: $(STAMP)
+	$(VENV)/bin/contract-classifier evaluate --labels ../shared/labels/dev.csv --corpus ../shared/corpus -j 2
+
+samples: $(STAMP)
+	$(PY) scripts/make_samples.py
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -35,7 +35,7 @@ MODEL_ENV = "CONTRACT_CLASSIFIER_MODEL"
 SEED = 20261122
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "C": 0.5,
+    "C": 0.1,
     "text_weight": 0.35,
     "max_features": 20000,
     "calibration": "sigmoid",
@@ -224,7 +224,8 @@ def feature_contributions(model: LoadedModel | Any, X) -> list[dict[str, dict[st
     features = pipe.named_steps["features"]
     Z = features.transform(X)
     Z = Z.toarray() if hasattr(Z, "toarray") else np.asarray(Z)
-    n = len(FEATURE_NAMES)
+    names = [FEATURE_NAMES[j] for j in features.transformers_[0][2]]
+    n = len(names)
     calibrated = pipe.named_steps["classifier"].calibrated_classifiers_
     coefs = np.mean([c.estimator.coef_ for c in calibrated], axis=0)
     classes = list(calibrated[0].estimator.classes_)
@@ -233,7 +234,7 @@ def feature_contributions(model: LoadedModel | Any, X) -> list[dict[str, dict[st
         per_label = {}
         for label in LABELS:
             w = coefs[classes.index(label)]
-            contrib = {FEATURE_NAMES[j]: float(w[j] * row[j]) for j in range(n) if row[j] != 0}
+            contrib = {names[j]: float(w[j] * row[j]) for j in range(n) if row[j] != 0}
             contrib["text"] = float(np.dot(w[n:], row[n:]))
             per_label[label] = contrib
         out.append(per_label)

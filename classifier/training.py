@@ -157,3 +157,129 @@ def training_manifest(examples: Sequence[Example], hashes: Sequence[str]) -> dic
         counts.setdefault(d["source"], {}).setdefault(d["label"], 0)
         counts[d["source"]][d["label"]] += 1
     return {"sha256": digest, "counts": counts, "documents": docs}
+
+
+def load_examples(data_dir: Path = DATA_DIR, labels_csv: Path | None = None,
+                  corpus_dir: Path | None = None) -> list[Example]:
+    examples = synthetic_examples(data_dir)
+    if labels_csv is not None and corpus_dir is not None and labels_csv.exists():
+        examples += dev_examples(labels_csv, corpus_dir)
+    return examples
+
+
+def prepare(examples: Sequence[Example], jobs: int = 2):
+    from .features import model_input
+
+    rows = featurise(examples, n_jobs=jobs)
+    X = model_input([(f, t) for f, t, _ in rows])
+    y = np.array([e.label for e in examples])
+    hashes = [h for _, _, h in rows]
+    is_real = np.array([e.source == "dev" for e in examples])
+    return X, y, hashes, is_real
+
+
+def evaluate_cv(X, y, hashes, is_real, params=None, folds: int = 5) -> dict[str, Any]:
+    res = grouped_cv(X, y, hashes, is_real, params, folds)
+    yt = y[res["index"]]
+    return {"folds": folds, "model": metrics(yt, res["model"]), "baseline": metrics(yt, res["baseline"]),
+            "documents": int(len(yt))}
+
+
+def train_model(out_path: Path, *, data_dir: Path = DATA_DIR, labels_csv: Path | None = None,
+                corpus_dir: Path | None = None, jobs: int = 2, params=None,
+                with_cv: bool = True, log=print) -> dict[str, Any]:
+    """Fit the final model on all training data, evaluate it by grouped CV, save it."""
+    from .model import DEFAULT_PARAMS, save_model
+
+    examples = load_examples(data_dir, labels_csv, corpus_dir)
+    log(f"featurising {len(examples)} training documents with {jobs} job(s)")
+    X, y, hashes, is_real = prepare(examples, jobs)
+    evaluation = None
+    if with_cv and is_real.sum() >= 10:
+        log("grouped cross-validation on the real labelled documents")
+        evaluation = evaluate_cv(X, y, hashes, is_real, params)
+    log("fitting the final model")
+    pipe = build_pipeline(params).fit(X, y)
+    manifest = training_manifest(examples, hashes)
+    card = {
+        "name": "engagement-model",
+        "description": "Implemented engagement model of a vendor contract (domain reference labels).",
+        "params": {**DEFAULT_PARAMS, **(params or {})},
+        "seed": SEED,
+        "training_data": {"sha256": manifest["sha256"], "counts": manifest["counts"],
+                          "manifest": out_path.with_suffix(".training.json").name},
+        "evaluation": evaluation,
+        "thresholds": _thresholds(),
+    }
+    out_path.with_suffix(".training.json").parent.mkdir(parents=True, exist_ok=True)
+    out_path.with_suffix(".training.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    card = save_model(pipe, out_path, card)
+    return card
+
+
+def _thresholds() -> dict[str, float]:
+    from .verdict import MISMATCH_BELOW, SECONDARY_AT, UNCERTAIN_BELOW
+
+    return {"uncertain_below": UNCERTAIN_BELOW, "secondary_at": SECONDARY_AT,
+            "mismatch_below": MISMATCH_BELOW}
+
+
+def write_pin(card: dict[str, Any], pin_path: Path) -> None:
+    pin_path.write_text(
+        '"""SHA-256 of the bundled model, pinned in code: a model file is code when loaded."""\n\n'
+        f'MODEL_SHA256 = "{card["sha256"]}"\n'
+    )
+
+
+def model_card_markdown(card: dict[str, Any]) -> str:
+    ev = card.get("evaluation")
+    lines = [
+        "# Model card: engagement-model",
+        "",
+        card["description"],
+        "",
+        f"- Artefact: `{card['artefact']}`, SHA-256 `{card['sha256']}` (also pinned in "
+        "`classifier/_model_pin.py`; loading refuses any other file).",
+        f"- Libraries: {', '.join(f'{k} {v}' for k, v in sorted(card['libraries'].items()))}.",
+        f"- Pipeline: named signal features ({len(card['feature_names'])} defined, the compact set used) "
+        "+ TF-IDF of the text (weight "
+        f"{card['params']['text_weight']}), class-balanced logistic regression (C={card['params']['C']}), "
+        f"{card['params']['calibration']} calibration over {card['params']['calibration_folds']} folds; seed {card['seed']}.",
+        f"- Thresholds: uncertain below {card['thresholds']['uncertain_below']}, secondary model at "
+        f"{card['thresholds']['secondary_at']}, mismatch when the claim's probability is below "
+        f"{card['thresholds']['mismatch_below']}.",
+        "",
+        "## Training data",
+        "",
+        f"Manifest `{card['training_data']['manifest']}` (ids, labels, SHA-256 of each document), "
+        f"hash `{card['training_data']['sha256']}`.",
+        "",
+        "| source | " + " | ".join(LABELS) + " |",
+        "|---|" + "---|" * len(LABELS),
+    ]
+    for source, counts in sorted(card["training_data"]["counts"].items()):
+        lines.append(f"| {source} | " + " | ".join(str(counts.get(lbl, 0)) for lbl in LABELS) + " |")
+    lines += ["", "`synthetic`: contracts written for this project (`data/synthetic`). `dev`: the labelled "
+              "real documents of `../shared/labels/dev.csv` (not redistributed; only ids and hashes are recorded).",
+              "", "## Evaluation", ""]
+    if ev:
+        m, b = ev["model"], ev["baseline"]
+        lines += [
+            f"Grouped {ev['folds']}-fold cross-validation on {ev['documents']} real labelled documents "
+            "(synthetic documents always in training, never scored; identical texts share a fold).",
+            "",
+            "| | macro-F1 | accuracy | ECE | " + " | ".join(f"F1 {lbl}" for lbl in LABELS) + " |",
+            "|---|---|---|---|" + "---|" * len(LABELS),
+        ]
+        for name, r in (("this model", m), ("TF-IDF + LR baseline", b)):
+            lines.append(f"| {name} | {r['macro_f1']:.3f} | {r['accuracy']:.3f} | {r['ece']:.3f} | "
+                         + " | ".join(f"{r['per_class'][lbl]['f1']:.2f}" for lbl in LABELS) + " |")
+        lines += ["", "Confusion matrix (rows: true, columns: predicted; order " + ", ".join(LABELS) + "):", ""]
+        for lbl, row in zip(LABELS, m["confusion"]["matrix"]):
+            lines.append(f"    {lbl:<20} {row}")
+    else:
+        lines.append("No real labelled documents were available when this model was trained.")
+    lines += ["", "## Limits", "",
+              "Trained on few real documents; public filings are noisy (redactions, missing exhibits). "
+              "Predictions under the uncertainty threshold need human review. Not legal advice.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""Audit a folder: every file yields exactly one record, whatever happens.
+
+Files run in parallel worker processes (joblib/loky), results stream back as each file
+finishes, and a per-file time limit stops a pathological file. If a worker process dies
+(a crash inside a native PDF library), the remaining files are retried one process per
+file, so the crash is pinned on the file that caused it and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import ClassifierError, InputError, TimeLimitError
+
+SCHEMA_VERSION = 1
+DEFAULT_TIME_LIMIT = 120  # seconds per file
+
+_MODEL_CACHE: dict[str, Any] = {}
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """All regular, non-hidden files under ``root``, sorted, never following symlinked folders.
+
+    Symlinks to files are kept (reported under their own name); symlinked directories are
+    not entered, so link loops cannot trap the walk.
+    """
+    root = Path(root)
+    if root.is_file():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            p = Path(dirpath) / name
+            if p.is_symlink() and not p.exists():
+                yield p  # a dangling link is reported as an error, not dropped
+            elif p.is_file() or p.is_symlink():
+                yield p
+
+
+def signal_record(s) -> dict[str, Any]:
+    return {"family": s.family, "page": s.page, "clause": s.clause, "text": s.text,
+            "weight": s.weight, "pattern": s.pattern, "values": s.values, "source": s.source}
+
+
+def verdict_record(v) -> dict[str, Any]:
+    """The audit record of a classified file (see README, "Audit record")."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "path": v.path,
+        "sha256": v.sha256,
+        "status": "ok",
+        "model": v.model,
+        "confidence": v.confidence,
+        "probabilities": v.probabilities,
+        "uncertain": v.uncertain,
+        "secondary": v.secondary,
+        "claimed": v.claimed,
+        "claim_evidence": v.claim_evidence,
+        "mismatch": v.mismatch,
+        "warnings": v.warnings,
+        "flags": v.flags,
+        "explanation": v.explanation,
+        "signals": [signal_record(s) for s in v.signals],
+        "pages": v.pages,
+        "document_warnings": v.document_warnings,
+        "timings": v.timings,
+        "model_version": v.model_version,
+        "error": None,
+    }
+
+
+def error_record(path: str | Path, code: str, message: str, sha256: str | None = None) -> dict[str, Any]:
+    if sha256 is None:
+        try:
+            from .ingest import sha256_of
+
+            sha256 = sha256_of(Path(path))
+        except OSError:
+            sha256 = None
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "path": str(path),
+        "sha256": sha256,
+        "status": "error",
+        "model": None,
+        "confidence": None,
+        "probabilities": None,
+        "uncertain": None,
+        "secondary": [],
+        "claimed": None,
+        "claim_evidence": [],
+        "mismatch": False,
+        "warnings": [],
+        "flags": [],
+        "explanation": [],
+        "signals": [],
+        "pages": None,
+        "document_warnings": [],
+        "timings": {},
+        "model_version": None,
+        "error": {"code": code, "message": message},
+    }
+
+
+class _Alarm(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise _Alarm()
+
+
+def process_file(path: str, model_path: str | None, password: str | None, max_pages: int,
+                 time_limit: float | None) -> dict[str, Any]:
+    """Classify one file inside a worker; never raises for a bad file."""
+    from .model import load_model
+    from .pipeline import classify_path
+
+    use_alarm = bool(time_limit) and hasattr(signal, "SIGALRM")
+    old = None
+    try:
+        key = str(model_path)
+        if key not in _MODEL_CACHE:
+            _MODEL_CACHE[key] = load_model(model_path)
+        model = _MODEL_CACHE[key]
+        if use_alarm:
+            old = signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, float(time_limit))
+        verdict = classify_path(path, model, password=password, max_pages=max_pages)
+        return verdict_record(verdict)
+    except _Alarm:
+        err = TimeLimitError(f"stopped after the {time_limit:g} s per-file time limit; raise --timeout", path=path)
+        return error_record(path, err.code, str(err))
+    except ClassifierError as err:
+        return error_record(path, err.code, str(err))
+    except MemoryError:
+        return error_record(path, "out_of_memory", f"{path}: ran out of memory reading this file")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        return error_record(path, "internal", f"{path}: internal error {type(exc).__name__}: {exc}".split("\n")[0])
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if old is not None:
+                signal.signal(signal.SIGALRM, old)
+
+
+def _isolated(path, model_path, password, max_pages, time_limit) -> dict[str, Any]:
+    """Run one file in its own process, so a native crash is pinned on that file."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        fut = pool.submit(process_file, path, model_path, password, max_pages, time_limit)
+        try:
+            return fut.result(timeout=(time_limit or 600) + 60)
+        except BrokenProcessPool:
+            return error_record(path, "crashed", f"{path}: the worker process crashed reading this file")
+        except TimeoutError:
+            return error_record(path, "timeout", f"{path}: stopped after the per-file time limit")
+
+
+def run_batch(paths: list[Path], *, jobs: int = 1, model_path: str | None = None,
+              password: str | None = None, max_pages: int = 1000,
+              time_limit: float | None = DEFAULT_TIME_LIMIT) -> Iterator[dict[str, Any]]:
+    """Yield one record per path, in completion order."""
+    args = (model_path, password, max_pages, time_limit)
+    todo = [str(p) for p in paths]
+    done: set[str] = set()
+    if jobs <= 1:
+        for p in todo:
+            yield process_file(p, *args)
+        return
+    from joblib import Parallel, delayed
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    try:
+        gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1,
+                       pre_dispatch="2*n_jobs")(delayed(process_file)(p, *args) for p in todo)
+        for rec in gen:
+            done.add(rec["path"])
+            yield rec
+    except TerminatedWorkerError:
+        for p in todo:
+            if p not in done:
+                yield _isolated(p, *args)
+
+
+def summarise(records: list[dict[str, Any]], elapsed: float) -> dict[str, Any]:
+    from collections import Counter
+
+    ok = [r for r in records if r["status"] == "ok"]
+    return {
+        "files": len(records),
+        "ok": len(ok),
+        "errors": len(records) - len(ok),
+        "models": dict(Counter(r["model"] for r in ok)),
+        "uncertain": sum(1 for r in ok if r["uncertain"]),
+        "mismatches": sum(1 for r in ok if r["mismatch"]),
+        "flags": dict(Counter(f["id"] for r in ok for f in r["flags"])),
+        "error_codes": dict(Counter(r["error"]["code"] for r in records if r["status"] == "error")),
+        "pages": sum(r["pages"] or 0 for r in ok),
+        "seconds": round(elapsed, 2),
+    }
+
+
+def now() -> float:
+    return time.perf_counter()
+
+
+__all__ = ["InputError", "iter_files", "run_batch", "summarise", "verdict_record", "error_record"]
