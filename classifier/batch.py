@@ -152,13 +152,21 @@ def process_file(path: str, model_path: str | None, password: str | None, max_pa
                 signal.signal(signal.SIGALRM, old)
 
 
+def _guarded(path, *args) -> dict[str, Any]:
+    """``process_file`` that cannot raise: anything that escapes becomes an error record."""
+    try:
+        return process_file(path, *args)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        return error_record(path, "internal", f"{path}: internal error {type(exc).__name__}: {exc}".split("\n")[0])
+
+
 def _isolated(path, model_path, password, max_pages, time_limit) -> dict[str, Any]:
     """Run one file in its own process, so a native crash is pinned on that file."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1) as pool:
-        fut = pool.submit(process_file, path, model_path, password, max_pages, time_limit)
+        fut = pool.submit(_guarded, path, model_path, password, max_pages, time_limit)
         try:
             return fut.result(timeout=(time_limit or 600) + 60)
         except BrokenProcessPool:
@@ -176,7 +184,7 @@ def run_batch(paths: list[Path], *, jobs: int = 1, model_path: str | None = None
     done: set[str] = set()
     if jobs <= 1:
         for p in todo:
-            yield process_file(p, *args)
+            yield _guarded(p, *args)
         return
     from joblib import Parallel, delayed
     from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -187,7 +195,7 @@ def run_batch(paths: list[Path], *, jobs: int = 1, model_path: str | None = None
         for rec in gen:
             done.add(rec["path"])
             yield rec
-    except TerminatedWorkerError:
+    except (TerminatedWorkerError, Exception):  # noqa: BLE001 - finish the batch whatever broke
         for p in todo:
             if p not in done:
                 yield _isolated(p, *args)

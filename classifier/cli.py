@@ -20,7 +20,9 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 def fail(err: ClassifierError) -> None:
     """Print one line for ``err`` on stderr and exit with its code."""
-    click.echo(f"error: {err}", err=True)
+    from .report import one_line
+
+    click.echo(f"error: {one_line(str(err))}", err=True)
     sys.exit(int(err.exit_code))
 
 
@@ -161,7 +163,9 @@ def scan(files, as_json: bool, model_path, password, max_pages) -> None:
         except ClassifierError as err:
             if err.exit_code == ExitCode.MODEL:
                 raise
-            click.echo(f"error: {err}", err=True)
+            from .report import one_line
+
+            click.echo(f"error: {one_line(str(err))}", err=True)
             records.append(error_record(f, err.code, str(err)))
     if as_json:
         emit_json(records[0] if len(records) == 1 else records)

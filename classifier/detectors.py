@@ -77,6 +77,21 @@ POINTS_TOWARD = {
 
 RECITAL_FACTOR = 0.5
 QUOTE_LIMIT = 320
+# A preamble (or recital) reads as recital only when numbered clauses follow it and it is
+# short; a long unnumbered document is one big "preamble" whose body is operative.
+RECITAL_MAX_CHARS = 2500
+# The n-th repeat (n = 0, 1, ...) of one pattern in a document weighs ``weight * decay**n``;
+# weak patterns (boilerplate-prone, weight < WEAK_WEIGHT) decay faster and stop counting
+# after WEAK_MAX_REPEATS positive occurrences.
+REPEAT_DECAY = 0.8
+WEAK_WEIGHT = 0.5
+WEAK_DECAY = 0.5
+WEAK_MAX_REPEATS = 3
+_OPERATIVE_START = re.compile(
+    r"\b(?:now,?\s+therefore|agree[sd]?\s+as\s+follows|hereby\s+agree\s+(?:as\s+follows|that)|"
+    r"in\s+consideration\s+of\s+the\s+(?:mutual\s+)?(?:promises|covenants|premises))\b",
+    re.I,
+)
 
 _NEG_CUE = re.compile(
     r"\b(?:no|not|never|neither|nor|without|none|cannot|nothing|n't|excluding|except\s+for|"
@@ -167,19 +182,40 @@ def _quote(text: str, start: int, end: int) -> str:
     return q
 
 
+def recital_extent(clauses: Sequence[Clause], clause: Clause) -> int:
+    """How many leading characters of ``clause`` read as recital (0 for body clauses).
+
+    A preamble or recital is recital up to an operative opener ("NOW, THEREFORE", "agree as
+    follows"); without one, all of it when numbered clauses follow and it is short
+    (< ``RECITAL_MAX_CHARS``), else none of it: an unnumbered document is one big preamble
+    whose body is operative.
+    """
+    if clause.kind not in ("preamble", "recital"):
+        return 0
+    m = _OPERATIVE_START.search(clause.text)
+    if m:
+        return m.end()
+    numbered_after = any(c.kind not in ("preamble", "recital") for c in clauses[clause.index + 1:])
+    if numbered_after and len(clause.text) < RECITAL_MAX_CHARS:
+        return len(clause.text)
+    return 0
+
+
 def _clause_signals(doc: Document, clauses: Sequence[Clause], clause: Clause, sdoc) -> list[Signal]:
     pats = patterns_by_id()
     text = clause.text
     chain = _heading_chain(clauses, clause.index)
     ref = clause_ref(clauses, clause.index) or clause.kind
+    recital_end = recital_extent(clauses, clause)
     found: list[Signal] = []
     for span in sdoc.spans[SPANS_KEY] if SPANS_KEY in sdoc.spans else ():
         pat = pats.get(span.id_)
         if pat is None:
             continue
         s_start, s_end = _sentence_bounds(text, span.start_char, span.end_char, sdoc)
+        kind = clause.kind if span.start_char < recital_end else "clause"
         context = read_context(pat, text, span.start_char, span.end_char, s_start, s_end, chain,
-                               clause.kind)
+                               kind)
         weight = pat.weight * (RECITAL_FACTOR if context == "recital" else 1.0)
         quote = _quote(text, s_start, s_end)
         found.append(
@@ -327,10 +363,38 @@ def detect_signals(
     for clause, sdoc in zip(clauses, nlp.pipe(texts, batch_size=64)):
         found.extend(_clause_signals(doc, clauses, clause, sdoc))
     found.extend(table_signals(doc, clauses))
-    found = _merge(found)
+    found = _decay_repeats(_merge(found))
     if not include_suppressed:
         found = [s for s in found if s.positive]
     return tuple(sorted(found, key=lambda s: (s.start, s.family)))
+
+
+def _decay_repeats(signals: list[Signal]) -> list[Signal]:
+    """Repeats of one pattern in a document count less and less (see ``REPEAT_DECAY``).
+
+    The first occurrence keeps its weight; weak patterns stop counting (weight 0, still
+    reported as evidence) after ``WEAK_MAX_REPEATS`` positive occurrences.
+    """
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    out = []
+    for s in sorted(signals, key=lambda s: (s.start, s.family, s.pattern)):
+        if not s.positive:
+            out.append(s)
+            continue
+        n = seen.get(s.pattern, 0)
+        seen[s.pattern] = n + 1
+        if n:
+            base = patterns_by_id().get(s.pattern)
+            weak = base is not None and base.weight < WEAK_WEIGHT
+            if weak and n >= WEAK_MAX_REPEATS:
+                factor = 0.0
+            else:
+                factor = (WEAK_DECAY if weak else REPEAT_DECAY) ** n
+            s = replace(s, weight=round(s.weight * factor, 3))
+        out.append(s)
+    return out
 
 
 def _merge(signals: list[Signal]) -> list[Signal]:

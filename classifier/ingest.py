@@ -20,6 +20,7 @@ from .errors import (
     MissingFileError,
     NotAPdfError,
     ScannedPdfError,
+    TooLargeError,
     UnsupportedFormatError,
     page_list,
 )
@@ -211,8 +212,8 @@ def document_from_text(text: str, *, path: str = "<text>", fmt: str = "text") ->
 
 def _read_text(path: Path, digest: str, data: bytes) -> Document:
     if len(data) > MAX_TEXT_BYTES:
-        raise InputError(
-            f"the text file is {len(data) // (1 << 20)} MiB, over the {MAX_TEXT_BYTES >> 20} MiB "
+        raise TooLargeError(
+            f"the text file is {len(data) / (1 << 20):.1f} MiB, over the {MAX_TEXT_BYTES / (1 << 20):.1f} MiB "
             "limit; split it",
             path=path,
         )

@@ -41,7 +41,50 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "calibration": "sigmoid",
     "calibration_folds": 4,
     "feature_set": "compact",
+    "two_stage": False,
 }
+
+
+def _two_stage_base():
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    return ClassifierMixin, BaseEstimator
+
+
+class TwoStageClassifier(*_two_stage_base()):
+    """Is this an engagement for services at all? Then which of the three models.
+
+    ``P(model) = P(services) * P(model | services)`` and ``P(out_of_scope) = 1 - P(services)``,
+    each stage a copy of ``estimator``. A scikit-learn classifier (fit / predict_proba /
+    classes_), built by composition so it stays picklable and clonable.
+    """
+
+    def __init__(self, estimator=None, negative_label: str = "out_of_scope"):
+        self.estimator = estimator
+        self.negative_label = negative_label
+
+    def fit(self, X, y):
+        from sklearn.base import clone
+
+        y = np.asarray(y)
+        is_service = (y != self.negative_label).astype(int)
+        self.gate_ = clone(self.estimator).fit(X, is_service)
+        mask = is_service.astype(bool)
+        self.models_ = clone(self.estimator).fit(X[mask] if not hasattr(X, "tocsr") else X.tocsr()[mask], y[mask])
+        self.classes_ = np.array(sorted(set(y)))
+        return self
+
+    def predict_proba(self, X):
+        p_service = self.gate_.predict_proba(X)[:, list(self.gate_.classes_).index(1)]
+        inner = self.models_.predict_proba(X)
+        out = np.zeros((inner.shape[0], len(self.classes_)))
+        for j, c in enumerate(self.models_.classes_):
+            out[:, list(self.classes_).index(c)] = p_service * inner[:, j]
+        out[:, list(self.classes_).index(self.negative_label)] = 1 - p_service
+        return out
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
 def build_pipeline(params: dict[str, Any] | None = None):
@@ -78,6 +121,8 @@ def build_pipeline(params: dict[str, Any] | None = None):
         base, method=p["calibration"],
         cv=StratifiedKFold(p["calibration_folds"], shuffle=True, random_state=SEED),
     )
+    if p.get("two_stage"):
+        clf = TwoStageClassifier(clf)
     return Pipeline([("features", features), ("classifier", clf)])
 
 

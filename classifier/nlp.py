@@ -31,6 +31,7 @@ class Pattern:
     explain: str
     negation_ok: bool = False
     anti: tuple[str, ...] = ()
+    anchors: tuple[str, ...] = ()  # lower-case substrings, one of which any match contains
 
 
 def load_patterns() -> tuple[Pattern, ...]:
@@ -49,6 +50,7 @@ def load_patterns() -> tuple[Pattern, ...]:
                         weight=float(d["weight"]), explain=d["explain"],
                         negation_ok=bool(d.get("negation_ok", False)),
                         anti=tuple(d.get("anti", ())),
+                        anchors=tuple(a.lower() for a in d.get("anchors", ())),
                     )
                 )
     return tuple(out)
@@ -59,11 +61,92 @@ def patterns_by_id() -> dict[str, Pattern]:
     return {p.id: p for p in load_patterns()}
 
 
+# ----------------------------------------------------------------------------- anchors
+# A regex only runs on a text whose lower-cased form contains one of its anchors: literal
+# substrings that every match must contain, derived from the parsed regex. The derivation is
+# conservative: when no literal is certain, the pattern has no anchors and always runs.
+try:  # Python >= 3.11
+    from re import _constants as _sre_c, _parser as _sre_p
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_p  # type: ignore[no-redef]
+
+_MAX_ALTS = 40
+
+
+def _alts_of_seq(items) -> list[str] | None:
+    """Best set of alternatives (any one must occur) for a parsed sequence."""
+    best: list[str] | None = None
+    run: list[str] = []
+
+    def consider(alts):
+        nonlocal best
+        if alts and all(alts) and (best is None or min(map(len, alts)) > min(map(len, best))):
+            best = alts
+
+    def flush():
+        if run:
+            consider(["".join(run)])
+            run.clear()
+
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            ch = chr(av)
+            if ch.isalnum() or ch in "-&'/%$.*":
+                run.append(ch.lower())
+                continue
+            flush()
+            continue
+        flush()
+        if op is _sre_c.SUBPATTERN:
+            consider(_alts_of_seq(av[-1]))
+        elif op is _sre_c.BRANCH:
+            alts: list[str] = []
+            for branch in av[1]:
+                a = _alts_of_seq(branch)
+                if not a:
+                    alts = []
+                    break
+                alts.extend(a)
+            if alts and len(alts) <= _MAX_ALTS:
+                consider(sorted(set(alts)))
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1:
+            consider(_alts_of_seq(av[2]))
+        elif op is _sre_c.IN and len(av) > 1 and all(o is _sre_c.LITERAL for o, _ in av):
+            # a small class of literal characters such as [’']: treat as a branch
+            pass
+    flush()
+    return best
+
+
+def derive_anchors(pattern: str) -> tuple[str, ...]:
+    """Literal lower-case substrings, one of which every match of ``pattern`` contains."""
+    try:
+        parsed = _sre_p.parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - never fail loading on the optimisation
+        return ()
+    alts = _alts_of_seq(list(parsed))
+    if not alts or min(map(len, alts)) < 2:
+        return ()
+    # drop alternatives that contain a shorter one (the shorter already covers them)
+    alts = sorted(set(alts), key=len)
+    kept: list[str] = []
+    for a in alts:
+        if not any(k in a for k in kept):
+            kept.append(a)
+    return tuple(kept)
+
+
 @lru_cache(maxsize=1)
-def compiled_regexes() -> tuple[tuple[Pattern, re.Pattern], ...]:
-    return tuple(
-        (p, re.compile(p.pattern, re.IGNORECASE)) for p in load_patterns() if p.kind == "regex"
-    )
+def compiled_regexes() -> tuple[tuple[Pattern, re.Pattern, tuple[str, ...]], ...]:
+    """Each regex pattern, compiled, with the anchors that gate it (``()`` = always run)."""
+    out = []
+    for p in load_patterns():
+        if p.kind != "regex":
+            continue
+        anchors = p.anchors or derive_anchors(p.pattern)
+        out.append((p, re.compile(p.pattern, re.IGNORECASE), anchors))
+    return tuple(out)
 
 
 def _regex_ruler_factory():
@@ -81,7 +164,12 @@ def _regex_ruler_factory():
             group = doc.spans[spans_key] if spans_key in doc.spans else SpanGroup(doc)
             spans = list(group)
             text = doc.text
-            for pat, rx in regexes:
+            lower = text.lower()
+            if len(lower) != len(text):  # rare case-mapping length changes: no gating
+                lower = None
+            for pat, rx, anchors in regexes:
+                if anchors and lower is not None and not any(a in lower for a in anchors):
+                    continue
                 for m in rx.finditer(text):
                     span = doc.char_span(
                         m.start(), m.end(), label=pat.family, alignment_mode="expand",

@@ -32,6 +32,7 @@ class Example:
     label: str
     source: str  # "synthetic" | "dev"
     claimed: str = "unspecified"
+    mismatch_rule: str = ""
 
 
 def synthetic_examples(data_dir: Path = DATA_DIR) -> list[Example]:
@@ -46,7 +47,8 @@ def synthetic_examples(data_dir: Path = DATA_DIR) -> list[Example]:
 def dev_examples(labels_csv: Path, corpus_dir: Path) -> list[Example]:
     rows = csv.DictReader(open(labels_csv, encoding="utf-8"))
     return [
-        Example(r["doc_id"], corpus_dir / r["path"], r["label"], "dev", r.get("claimed") or "unspecified")
+        Example(r["doc_id"], corpus_dir / r["path"], r["label"], "dev", r.get("claimed") or "unspecified",
+                r.get("mismatch_rule") or "")
         for r in rows
     ]
 
