@@ -47,9 +47,7 @@ def analyse_document(doc: Document, timings: dict[str, float] | None = None) -> 
     return Analysis(doc, clauses, signals, claim, cues, feats, timings)
 
 
-def analyse_path(
-    path: str | Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
-) -> Analysis:
+def analyse_path(path: str | Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES) -> Analysis:
     """Read ``path`` and analyse it (raises :class:`~classifier.errors.InputError`)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()

@@ -46,8 +46,16 @@ def iter_files(root: Path) -> Iterator[Path]:
 
 
 def signal_record(s) -> dict[str, Any]:
-    return {"family": s.family, "page": s.page, "clause": s.clause, "text": s.text,
-            "weight": s.weight, "pattern": s.pattern, "values": s.values, "source": s.source}
+    return {
+        "family": s.family,
+        "page": s.page,
+        "clause": s.clause,
+        "text": s.text,
+        "weight": s.weight,
+        "pattern": s.pattern,
+        "values": s.values,
+        "source": s.source,
+    }
 
 
 def verdict_record(v) -> dict[str, Any]:
@@ -118,8 +126,9 @@ def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
     raise _Alarm()
 
 
-def process_file(path: str, model_path: str | None, password: str | None, max_pages: int,
-                 time_limit: float | None) -> dict[str, Any]:
+def process_file(
+    path: str, model_path: str | None, password: str | None, max_pages: int, time_limit: float | None
+) -> dict[str, Any]:
     """Classify one file inside a worker; never raises for a bad file."""
     from .model import load_model
     from .pipeline import classify_path
@@ -175,9 +184,15 @@ def _isolated(path, model_path, password, max_pages, time_limit) -> dict[str, An
             return error_record(path, "timeout", f"{path}: stopped after the per-file time limit")
 
 
-def run_batch(paths: list[Path], *, jobs: int = 1, model_path: str | None = None,
-              password: str | None = None, max_pages: int = 1000,
-              time_limit: float | None = DEFAULT_TIME_LIMIT) -> Iterator[dict[str, Any]]:
+def run_batch(
+    paths: list[Path],
+    *,
+    jobs: int = 1,
+    model_path: str | None = None,
+    password: str | None = None,
+    max_pages: int = 1000,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> Iterator[dict[str, Any]]:
     """Yield one record per path, in completion order."""
     args = (model_path, password, max_pages, time_limit)
     todo = [str(p) for p in paths]
@@ -190,8 +205,9 @@ def run_batch(paths: list[Path], *, jobs: int = 1, model_path: str | None = None
     from joblib.externals.loky.process_executor import TerminatedWorkerError
 
     try:
-        gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1,
-                       pre_dispatch="2*n_jobs")(delayed(process_file)(p, *args) for p in todo)
+        gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
+            delayed(process_file)(p, *args) for p in todo
+        )
         for rec in gen:
             done.add(rec["path"])
             yield rec

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from collections.abc import Sequence
 
 from .clauses import clause_ref
 from .types import Claim, ClaimedModel, Clause, Document
@@ -62,7 +62,7 @@ def _scan(text: str, base: int, zone: str, doc: Document, ref: str, need_self: b
             continue
         for pid, model, rx, explain in _patterns():
             for m in rx.finditer(sent):
-                before = sent[max(0, m.start() - 40): m.start()]
+                before = sent[max(0, m.start() - 40) : m.start()]
                 if _NEG.search(before):
                     continue
                 hits.append(
@@ -84,23 +84,29 @@ def _scan(text: str, base: int, zone: str, doc: Document, ref: str, need_self: b
 
 def _zones(doc: Document, clauses: Sequence[Clause]):
     # EDGAR exhibit labels ("EXHIBIT 10.46") open many filings: the title follows them
-    first_numbered = next(
-        (c for c in clauses if c.number and not (c.kind == "exhibit" and c.start < TITLE_MIN)),
+    first_body = next(
+        (
+            c
+            for c in clauses
+            if (c.number and not (c.kind == "exhibit" and c.start < TITLE_MIN)) or c.kind == "recital"
+        ),
         None,
     )
-    title_end = min(TITLE_CHARS, max(TITLE_MIN, first_numbered.start if first_numbered else len(doc.text)))
-    yield "title", [(doc.metadata.get("title") or "", -1, "title", False),
-                    (doc.text[:title_end], 0, "title", False)]
+    title_end = min(TITLE_CHARS, first_body.start if first_body else len(doc.text))
+    yield "title", [(doc.metadata.get("title") or "", -1, "title", False), (doc.text[:title_end], 0, "title", False)]
     zone2 = []
     for c in clauses:
         if c.kind in ("recital", "preamble"):
             off = title_end - c.start if c.kind == "preamble" and c.start < title_end else 0
-            zone2.append((c.text[max(off, 0):], c.start + max(off, 0), c.kind, False))
+            zone2.append((c.text[max(off, 0) :], c.start + max(off, 0), c.kind, False))
         elif "definition" in c.heading.lower() or _DEF.search(c.text[:200]):
             zone2.append((c.text, c.start, clause_ref(clauses, c.index), False))
     yield "recital", zone2
-    body = [(c.text, c.start, clause_ref(clauses, c.index) or c.kind, True)
-            for c in clauses if c.kind not in ("recital", "preamble")]
+    body = [
+        (c.text, c.start, clause_ref(clauses, c.index) or c.kind, True)
+        for c in clauses
+        if c.kind not in ("recital", "preamble")
+    ]
     yield "body", body
 
 
@@ -144,8 +150,11 @@ def find_claim(doc: Document, clauses: Sequence[Clause]) -> Claim:
             if decided != ClaimedModel.OUTSOURCING:
                 break
         else:  # refine an umbrella "outsourcing" toward project or managed services
-            refine = {m: s for m, s in specific.items()
-                      if m in (ClaimedModel.PROJECT_OUTSOURCING, ClaimedModel.MANAGED_SERVICES)}
+            refine = {
+                m: s
+                for m, s in specific.items()
+                if m in (ClaimedModel.PROJECT_OUTSOURCING, ClaimedModel.MANAGED_SERVICES)
+            }
             if refine:
                 decided = max(refine, key=lambda m: (refine[m], m.value))
                 evidence += [h for h in hits if h["model"] == decided]

@@ -85,8 +85,11 @@ def _heading_from(rest: str, next_line: str) -> str:
 
 def _starts_marker(line: str) -> bool:
     return bool(
-        _ARTICLE.match(line) or _SECTION.match(line) or _CONTAINER.match(line)
-        or _PAREN.match(line) or (_DECIMAL.match(line) and "." in line[:4])
+        _ARTICLE.match(line)
+        or _SECTION.match(line)
+        or _CONTAINER.match(line)
+        or _PAREN.match(line)
+        or (_DECIMAL.match(line) and "." in line[:4])
     )
 
 
@@ -107,43 +110,39 @@ def _find_marker(line: str, offset: int, line_end: int, prev_ok: bool) -> _Marke
     """Recognise a clause marker at the start of ``line`` (already left-stripped)."""
     m = _SOW.match(line)
     if m:
-        rest = line[m.end():]
+        rest = line[m.end() :]
         if prev_ok or line[:4].isupper():
-            return _Marker(offset, "container", f"Statement of Work No. {m['n']}", m["n"], rest,
-                           line_end, "exhibit")
+            return _Marker(offset, "container", f"Statement of Work No. {m['n']}", m["n"], rest, line_end, "exhibit")
     m = _CONTAINER.match(line)
     if m:
-        rest = line[m.end():]
+        rest = line[m.end() :]
         kw = m["kw"]
         first = rest.strip()[:1]
         if (not first or first in "-\u2013\u2014:.(" or first.isupper() or first.isdigit()) and (
             prev_ok or kw.isupper()
         ):
-            return _Marker(offset, "container", f"{kw.title()} {m['n']}", m["n"], rest,
-                           line_end, "exhibit")
+            return _Marker(offset, "container", f"{kw.title()} {m['n']}", m["n"], rest, line_end, "exhibit")
         return None
     m = _ARTICLE.match(line)
     if m:
-        rest = line[m.end():]
+        rest = line[m.end() :]
         first = rest.strip()[:1]
         if (not first or not first.islower()) and (prev_ok or m["kw"].isupper()):
-            return _Marker(offset, "article", f"Article {m['n']}", m["n"], rest, line_end,
-                           "article")
+            return _Marker(offset, "article", f"Article {m['n']}", m["n"], rest, line_end, "article")
         return None
     if not prev_ok:
         return None
     m = _SECTION.match(line)
     if m:
-        rest = line[m.end():]
+        rest = line[m.end() :]
         first = rest.strip()[:1]
         if not first or not first.islower():
             n = m["n"]
-            return _Marker(offset, f"dec{n.count('.') + 1}", f"Section {n}", n, rest, line_end,
-                           "clause")
+            return _Marker(offset, f"dec{n.count('.') + 1}", f"Section {n}", n, rest, line_end, "clause")
         return None
     m = _DECIMAL.match(line)
     if m:
-        rest = line[m.end():]
+        rest = line[m.end() :]
         first = rest.strip()[:1]
         n = m["n"]
         parts = n.split(".")
@@ -159,21 +158,20 @@ def _find_marker(line: str, offset: int, line_end: int, prev_ok: bool) -> _Marke
     m = _PAREN.match(line)
     if m:
         n = m["n"]
-        rest = line[m.end():]
+        rest = line[m.end() :]
         if n.isdigit():
             style = "paren-digit"
         elif n.islower():
             style = "paren-roman" if _ROMAN.match(n) else ("paren-alpha" if len(n) <= 2 else "")
         else:
-            style = "paren-ROMAN" if _ROMAN.match(n.lower()) else (
-                "paren-ALPHA" if len(n) <= 2 else "")
+            style = "paren-ROMAN" if _ROMAN.match(n.lower()) else ("paren-ALPHA" if len(n) <= 2 else "")
         if not style:
             return None
         return _Marker(offset, style, f"({n})", n, rest, line_end, "clause")
     m = _LETTER.match(line)
     if m:
         n = m["n"]
-        rest = line[m.end():]
+        rest = line[m.end() :]
         if not rest.strip():
             return None
         if len(n) > 1:
@@ -186,8 +184,12 @@ def _find_marker(line: str, offset: int, line_end: int, prev_ok: bool) -> _Marke
     return None
 
 
-_PAIRS = {"paren-roman": "paren-alpha", "paren-ROMAN": "paren-ALPHA",
-          "roman-dot": "alpha-dot", "ROMAN-dot": "ALPHA-dot"}
+_PAIRS = {
+    "paren-roman": "paren-alpha",
+    "paren-ROMAN": "paren-ALPHA",
+    "roman-dot": "alpha-dot",
+    "ROMAN-dot": "ALPHA-dot",
+}
 
 
 def _resolve_roman(marker: _Marker, stack: list[tuple[str, str, int]]) -> None:
@@ -198,8 +200,7 @@ def _resolve_roman(marker: _Marker, stack: list[tuple[str, str, int]]) -> None:
     n = marker.value.lower()
     alpha_prev = next((v.lower() for s, v, _ in reversed(stack) if s == alpha), None)
     roman_prev = next((v.lower() for s, v, _ in reversed(stack) if s == marker.style), None)
-    cont_alpha = alpha_prev is not None and len(n) == 1 and len(alpha_prev) == 1 and (
-        ord(n) == ord(alpha_prev) + 1)
+    cont_alpha = alpha_prev is not None and len(n) == 1 and len(alpha_prev) == 1 and (ord(n) == ord(alpha_prev) + 1)
     cont_roman = roman_prev is not None and _roman_value(n) == _roman_value(roman_prev) + 1
     if cont_alpha and not cont_roman:
         marker.style = alpha
@@ -216,8 +217,10 @@ def _resolve_list(marker: _Marker, stack: list[tuple[str, str, int]], last_top: 
     """
     v = int(marker.value)
     open_list = next((s for s in reversed(stack) if s[0] == "num-list"), None)
-    if open_list is not None and v == int(open_list[1]) + 1 and (
-        stack[-1][0] == "num-list" or last_top is None or v != last_top + 1
+    if (
+        open_list is not None
+        and v == int(open_list[1]) + 1
+        and (stack[-1][0] == "num-list" or last_top is None or v != last_top + 1)
     ):
         marker.style = "num-list"
         return last_top
@@ -283,7 +286,7 @@ def split_clauses(doc: Document) -> tuple[Clause, ...]:
             m = _find_marker(stripped, line_start, line_end, ok)
             if m is not None:
                 nxt = ""
-                for later in lines[idx + 1: idx + 3]:
+                for later in lines[idx + 1 : idx + 3]:
                     if later.strip():
                         nxt = later
                         break
@@ -304,8 +307,7 @@ def split_clauses(doc: Document) -> tuple[Clause, ...]:
     bounds = [m.start for m in markers]
     if not markers or markers[0].start > 0 and text[: markers[0].start].strip():
         first_end = markers[0].start if markers else len(text)
-        clauses.append(Clause(0, "", "", 0, None, doc.page_at(0), 0, first_end,
-                              text[:first_end], "preamble"))
+        clauses.append(Clause(0, "", "", 0, None, doc.page_at(0), 0, first_end, text[:first_end], "preamble"))
     elif markers and markers[0].start > 0:
         # only whitespace before the first marker: let the first clause absorb it
         markers[0].start = 0
@@ -317,8 +319,9 @@ def split_clauses(doc: Document) -> tuple[Clause, ...]:
         index = len(clauses)
         if m.style == "recital":
             stack.clear()
-            clauses.append(Clause(index, "", "", 0, None, doc.page_at(m.start), m.start, end,
-                                  text[m.start:end], "recital"))
+            clauses.append(
+                Clause(index, "", "", 0, None, doc.page_at(m.start), m.start, end, text[m.start : end], "recital")
+            )
             continue
         _resolve_roman(m, stack)
         if m.style == "container":
@@ -339,7 +342,7 @@ def split_clauses(doc: Document) -> tuple[Clause, ...]:
                 page=doc.page_at(m.start),
                 start=m.start,
                 end=end,
-                text=text[m.start:end],
+                text=text[m.start : end],
                 kind=m.kind,
             )
         )

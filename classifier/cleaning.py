@@ -161,9 +161,7 @@ def strip_page_furniture(pages: list[str], zone: int = 3) -> list[str]:
         for i in bottom:
             if _key(lines[i]) in repeated_bottom or _PAGE_NUMBER.match(lines[i]):
                 drop.add(i)
-        kept = [
-            line for i, line in enumerate(lines) if i not in drop and not EDGAR_SOURCE.match(line)
-        ]
+        kept = [line for i, line in enumerate(lines) if i not in drop and not EDGAR_SOURCE.match(line)]
         out.append("\n".join(kept))
     return out
 

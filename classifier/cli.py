@@ -45,11 +45,16 @@ def handle_errors(fn):
 def input_options(fn):
     """``--password`` and ``--max-pages``, shared by every command that reads files."""
     fn = click.option(
-        "--password", default=None, envvar="CONTRACT_CLASSIFIER_PASSWORD",
+        "--password",
+        default=None,
+        envvar="CONTRACT_CLASSIFIER_PASSWORD",
         help="User password for encrypted PDFs (or env CONTRACT_CLASSIFIER_PASSWORD).",
     )(fn)
     fn = click.option(
-        "--max-pages", default=1000, show_default=True, type=click.IntRange(min=1),
+        "--max-pages",
+        default=1000,
+        show_default=True,
+        type=click.IntRange(min=1),
         help="Refuse PDFs with more pages than this.",
     )(fn)
     return fn
@@ -87,9 +92,7 @@ def extract(file: Path, as_json: bool, with_text: bool, password, max_pages) -> 
         click.echo(f"warning: {doc.path}: {w}", err=True)
     if as_json:
         out = doc.to_dict(with_text=with_text)
-        out["clauses"] = [
-            dict(c.to_dict(with_text=with_text), ref=clause_ref(clauses, c.index)) for c in clauses
-        ]
+        out["clauses"] = [dict(c.to_dict(with_text=with_text), ref=clause_ref(clauses, c.index)) for c in clauses]
         out["tables"] = [t.to_dict() for t in doc.tables]
         emit_json(out)
         return
@@ -100,7 +103,10 @@ def extract(file: Path, as_json: bool, with_text: bool, password, max_pages) -> 
 
 def model_option(fn):
     return click.option(
-        "--model", "model_path", default=None, type=click.Path(dir_okay=False),
+        "--model",
+        "model_path",
+        default=None,
+        type=click.Path(dir_okay=False),
         help="Model artefact (default: $CONTRACT_CLASSIFIER_MODEL, else the bundled model).",
     )(fn)
 
@@ -112,8 +118,12 @@ def _color(ctx_color: bool | None) -> bool:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--all", "include_suppressed", is_flag=True,
-              help="Also show matches read as negated, definitions, boilerplate or look-alikes.")
+@click.option(
+    "--all",
+    "include_suppressed",
+    is_flag=True,
+    help="Also show matches read as negated, definitions, boilerplate or look-alikes.",
+)
 @input_options
 @handle_errors
 def signals(file: Path, as_json: bool, include_suppressed: bool, password, max_pages) -> None:
@@ -129,8 +139,7 @@ def signals(file: Path, as_json: bool, include_suppressed: bool, password, max_p
     claim = find_claim(doc, clauses).to_dict()
     sigs = [s.to_dict() for s in found]
     if as_json:
-        emit_json({"path": doc.path, "sha256": doc.sha256, "pages": doc.page_count,
-                   "claim": claim, "signals": sigs})
+        emit_json({"path": doc.path, "sha256": doc.sha256, "pages": doc.page_count, "claim": claim, "signals": sigs})
         return
     from .report import render_signals
 
@@ -180,16 +189,39 @@ def scan(files, as_json: bool, model_path, password, max_pages) -> None:
 
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write records here (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "md"]), default="jsonl",
-              show_default=True, help="Record format.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=-1),
-              help="Parallel worker processes (-1: one per core).")
-@click.option("--fail-on", type=click.Choice(["mismatch", "error", "never"]), default="mismatch",
-              show_default=True, help="Which outcomes give a non-zero exit code.")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0),
-              help="Per-file time limit in seconds (0: none).")
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Write records here (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "md"]),
+    default="jsonl",
+    show_default=True,
+    help="Record format.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=-1),
+    help="Parallel worker processes (-1: one per core).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["mismatch", "error", "never"]),
+    default="mismatch",
+    show_default=True,
+    help="Which outcomes give a non-zero exit code.",
+)
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Per-file time limit in seconds (0: none).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 @model_option
 @input_options
@@ -227,8 +259,9 @@ def audit(folder: Path, out_path, fmt, jobs, fail_on, timeout, quiet, model_path
     try:
         if bar:
             bar.__enter__()
-        for rec in run_batch(paths, jobs=jobs, model_path=model_path, password=password,
-                             max_pages=max_pages, time_limit=timeout or None):
+        for rec in run_batch(
+            paths, jobs=jobs, model_path=model_path, password=password, max_pages=max_pages, time_limit=timeout or None
+        ):
             records.append(rec)
             if fmt == "jsonl":
                 stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -267,10 +300,12 @@ def _summary_text(s: dict, interrupted: bool) -> str:
     flags = ", ".join(f"{k} {v}" for k, v in sorted(s["flags"].items())) or "none"
     errors = ", ".join(f"{k} {v}" for k, v in sorted(s["error_codes"].items())) or "none"
     head = "INTERRUPTED: partial results" if interrupted else "audit complete"
-    return (f"{head}: {s['files']} of {s['given']} file(s) in {s['seconds']} s "
-            f"({s['pages']} pages); ok {s['ok']}, errors {s['errors']}\n"
-            f"  models: {models}\n  uncertain: {s['uncertain']}\n"
-            f"  mismatches: {s['mismatches']}\n  flags: {flags}\n  errors: {errors}")
+    return (
+        f"{head}: {s['files']} of {s['given']} file(s) in {s['seconds']} s "
+        f"({s['pages']} pages); ok {s['ok']}, errors {s['errors']}\n"
+        f"  models: {models}\n  uncertain: {s['uncertain']}\n"
+        f"  mismatches: {s['mismatches']}\n  flags: {flags}\n  errors: {errors}"
+    )
 
 
 def _shared_default() -> Path:
@@ -278,12 +313,27 @@ def _shared_default() -> Path:
 
 
 @main.command()
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the model (default: the bundled models/engagement-model.joblib).")
-@click.option("--labels", "labels_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Labelled real documents (default: ../shared/labels/dev.csv when present).")
-@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder the labels' paths are relative to (default: ../shared/corpus).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the model (default: the bundled models/engagement-model.joblib).",
+)
+@click.option(
+    "--labels",
+    "labels_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Labelled real documents (default: ../shared/labels/dev.csv when present).",
+)
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder the labels' paths are relative to (default: ../shared/corpus).",
+)
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--no-cv", is_flag=True, help="Skip the cross-validated evaluation.")
 @handle_errors
@@ -298,16 +348,24 @@ def train(out_path, labels_csv, corpus_dir, jobs, no_cv) -> None:
     if not labels_csv.exists():
         click.echo(f"note: {labels_csv} not found: training on data/ only", err=True)
     out = out_path or DEFAULT_MODEL
-    card = train_model(out, labels_csv=labels_csv, corpus_dir=corpus_dir, jobs=jobs,
-                       with_cv=not no_cv, log=lambda m: click.echo(m, err=True))
+    card = train_model(
+        out,
+        labels_csv=labels_csv,
+        corpus_dir=corpus_dir,
+        jobs=jobs,
+        with_cv=not no_cv,
+        log=lambda m: click.echo(m, err=True),
+    )
     out.with_name("MODEL_CARD.md").write_text(model_card_markdown(card))
     if out.resolve() == DEFAULT_MODEL.resolve():
         write_pin(card, Path(__file__).with_name("_model_pin.py"))
     ev = card.get("evaluation")
     click.echo(f"wrote {out} sha256 {card['sha256']}")
     if ev:
-        click.echo(f"cross-validated macro-F1 {ev['model']['macro_f1']:.3f} (baseline {ev['baseline']['macro_f1']:.3f}), "
-                   f"ECE {ev['model']['ece']:.3f}")
+        click.echo(
+            f"cross-validated macro-F1 {ev['model']['macro_f1']:.3f} (baseline {ev['baseline']['macro_f1']:.3f}), "
+            f"ECE {ev['model']['ece']:.3f}"
+        )
 
 
 @main.command()
@@ -325,12 +383,14 @@ def evaluate(labels_csv, corpus_dir, as_json, jobs, model_path) -> None:
     scored by the model as it is.
     """
     from .model import load_model
-    from .training import evaluate_cv, dev_examples, load_examples, metrics, prepare, baseline_pipeline, _proba
+    from .training import _proba, baseline_pipeline, dev_examples, evaluate_cv, load_examples, metrics, prepare
 
     model = load_model(model_path)
-    trained = {d["sha256"] for d in json.loads(
-        model.path.with_suffix(".training.json").read_text())["documents"]} if model.path.with_suffix(
-        ".training.json").exists() else set()
+    trained = (
+        {d["sha256"] for d in json.loads(model.path.with_suffix(".training.json").read_text())["documents"]}
+        if model.path.with_suffix(".training.json").exists()
+        else set()
+    )
     labelled = dev_examples(labels_csv, corpus_dir)
     X, y, hashes, _ = prepare(labelled, jobs)
     overlap = sum(h in trained for h in hashes)
@@ -340,8 +400,9 @@ def evaluate(labels_csv, corpus_dir, as_json, jobs, model_path) -> None:
         Xs, ys, hs, _ = prepare(synth, jobs)
         import numpy as np
 
-        result = evaluate_cv(np.concatenate([X, Xs]), np.concatenate([y, ys]), hashes + hs,
-                             np.array([True] * len(y) + [False] * len(ys)))
+        result = evaluate_cv(
+            np.concatenate([X, Xs]), np.concatenate([y, ys]), hashes + hs, np.array([True] * len(y) + [False] * len(ys))
+        )
         result["mode"] = "grouped-cv"
     else:
         from .model import predict_proba
@@ -349,8 +410,12 @@ def evaluate(labels_csv, corpus_dir, as_json, jobs, model_path) -> None:
         synth = load_examples()
         Xs, ys, _, _ = prepare(synth, jobs)
         base = baseline_pipeline().fit(Xs, ys)
-        result = {"mode": "held-out", "documents": len(y), "model": metrics(y, predict_proba(model, X)),
-                  "baseline": metrics(y, _proba(base, X))}
+        result = {
+            "mode": "held-out",
+            "documents": len(y),
+            "model": metrics(y, predict_proba(model, X)),
+            "baseline": metrics(y, _proba(base, X)),
+        }
     if as_json:
         emit_json(result)
         return
@@ -360,8 +425,7 @@ def evaluate(labels_csv, corpus_dir, as_json, jobs, model_path) -> None:
 def _evaluation_text(r: dict) -> str:
     from .model import LABELS
 
-    out = [f"{r['documents']} documents ({r['mode']})", "",
-           f"{'':24}{'macro-F1':>9}{'accuracy':>10}{'ECE':>7}"]
+    out = [f"{r['documents']} documents ({r['mode']})", "", f"{'':24}{'macro-F1':>9}{'accuracy':>10}{'ECE':>7}"]
     for name in ("model", "baseline"):
         m = r[name]
         out.append(f"{name:<24}{m['macro_f1']:>9.3f}{m['accuracy']:>10.3f}{m['ece']:>7.3f}")

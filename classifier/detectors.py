@@ -21,10 +21,10 @@ evidence, and a service-level table is SLA evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from .clauses import clause_ref
-from .nlp import SPANS_KEY, get_pipeline, patterns_by_id
+from .nlp import find_matches, get_pipeline, patterns_by_id  # noqa: F401 (get_pipeline: API)
 from .types import Clause, Document, Signal, Table
 from .values import parse_money, parse_values
 
@@ -137,12 +137,38 @@ def _heading_chain(clauses: Sequence[Clause], index: int) -> str:
     return " / ".join(p for p in parts if p)
 
 
-def _sentence_bounds(text: str, start: int, end: int, sdoc) -> tuple[int, int]:
-    span = sdoc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return 0, len(text)
-    sent = span.sent
-    return sent.start_char, max(sent.end_char, span.end_char)
+# A sentence ends after . ! ? or ; (plus closing quotes/brackets) before whitespace, except
+# after a lone initial, a common abbreviation, or a number ("3." in "Section 3. Term" does
+# end a heading line, which is kept); a blank line also ends a sentence.
+_SENT_END = re.compile(r"[.!?;][\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+_NO_END_BEFORE = re.compile(
+    r"(?:\b[A-Z]|\b(?:inc|ltd|llc|corp|co|no|nos|vs|mr|ms|dr|st|sec|art|para|pp|fig|e\.g|i\.e|"
+    r"etc|u\.s|approx|jr|sr))\Z",
+    re.I,
+)
+
+
+def _is_end(text: str, m: re.Match) -> bool:
+    if m.group(0)[0] != ".":
+        return True
+    head = text[max(0, m.start() - 8): m.start()]
+    return not _NO_END_BEFORE.search(head) or head[-1:].isupper() and head[-2:-1].isalpha()
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` around ``[start, end)`` (a sentence may hold the match)."""
+    s = 0
+    for m in _SENT_END.finditer(text, max(0, start - 2000), start):
+        if m.end() <= start and _is_end(text, m):
+            s = m.end()
+    e = len(text)
+    for m in _SENT_END.finditer(text, max(end - 1, start)):
+        if _is_end(text, m):
+            e = m.end()
+            break
+    while s < start and text[s].isspace():
+        s += 1
+    return s, max(e, end)
 
 
 def read_context(pattern, clause_text: str, m_start: int, m_end: int, s_start: int, s_end: int,
@@ -201,21 +227,16 @@ def recital_extent(clauses: Sequence[Clause], clause: Clause) -> int:
     return 0
 
 
-def _clause_signals(doc: Document, clauses: Sequence[Clause], clause: Clause, sdoc) -> list[Signal]:
-    pats = patterns_by_id()
+def _clause_signals(doc: Document, clauses: Sequence[Clause], clause: Clause) -> list[Signal]:
     text = clause.text
     chain = _heading_chain(clauses, clause.index)
     ref = clause_ref(clauses, clause.index) or clause.kind
     recital_end = recital_extent(clauses, clause)
     found: list[Signal] = []
-    for span in sdoc.spans[SPANS_KEY] if SPANS_KEY in sdoc.spans else ():
-        pat = pats.get(span.id_)
-        if pat is None:
-            continue
-        s_start, s_end = _sentence_bounds(text, span.start_char, span.end_char, sdoc)
-        kind = clause.kind if span.start_char < recital_end else "clause"
-        context = read_context(pat, text, span.start_char, span.end_char, s_start, s_end, chain,
-                               kind)
+    for pat, m_start, m_end in find_matches(text):
+        s_start, s_end = _sentence_bounds(text, m_start, m_end)
+        kind = clause.kind if m_start < recital_end else "clause"
+        context = read_context(pat, text, m_start, m_end, s_start, s_end, chain, kind)
         weight = pat.weight * (RECITAL_FACTOR if context == "recital" else 1.0)
         quote = _quote(text, s_start, s_end)
         found.append(
@@ -225,11 +246,11 @@ def _clause_signals(doc: Document, clauses: Sequence[Clause], clause: Clause, sd
                 weight=round(weight, 3),
                 clause=ref,
                 clause_index=clause.index,
-                page=doc.page_at(clause.start + span.start_char),
-                start=clause.start + span.start_char,
-                end=clause.start + span.end_char,
+                page=doc.page_at(clause.start + m_start),
+                start=clause.start + m_start,
+                end=clause.start + m_end,
                 text=quote,
-                match=span.text,
+                match=text[m_start:m_end],
                 explanation=pat.explain,
                 context=context,
                 values=parse_values(pat.family, text[s_start:s_end]),
@@ -357,11 +378,9 @@ def detect_signals(
         In document order. Overlapping matches of one family in one sentence are merged,
         keeping the strongest.
     """
-    nlp = get_pipeline()
     found: list[Signal] = []
-    texts: Iterable[str] = (c.text for c in clauses)
-    for clause, sdoc in zip(clauses, nlp.pipe(texts, batch_size=64)):
-        found.extend(_clause_signals(doc, clauses, clause, sdoc))
+    for clause in clauses:
+        found.extend(_clause_signals(doc, clauses, clause))
     found.extend(table_signals(doc, clauses))
     found = _decay_repeats(_merge(found))
     if not include_suppressed:

@@ -49,10 +49,32 @@ COMPACT_FEATURES: tuple[str, ...] = tuple(
 ) + ("doc:signal_density",)
 
 _TIME_UNITS = {"hour", "day"}
-_SERVICE_UNITS = {"device", "user", "seat", "endpoint", "server", "workstation", "desktop",
-                  "laptop", "mailbox", "ticket", "incident", "transaction", "claim", "call",
-                  "contact", "policy", "employee", "member", "site", "node", "account",
-                  "invoice", "check", "month"}
+_SERVICE_UNITS = {
+    "device",
+    "user",
+    "seat",
+    "endpoint",
+    "server",
+    "workstation",
+    "desktop",
+    "laptop",
+    "mailbox",
+    "ticket",
+    "incident",
+    "transaction",
+    "claim",
+    "call",
+    "contact",
+    "policy",
+    "employee",
+    "member",
+    "site",
+    "node",
+    "account",
+    "invoice",
+    "check",
+    "month",
+}
 
 
 def extract_features(
@@ -108,14 +130,15 @@ def extract_features(
     )
     # the domain reference's arrows, summed: how much evidence points to each model
     for model in ("staff_augmentation", "project_outsourcing", "managed_services"):
-        feats[f"score:{model}"] = math.log1p(sum(
-            len(clause_sets.get(f, ())) / len(POINTS_TOWARD[f])
-            for f in FAMILIES if model in POINTS_TOWARD[f]
-        ))
-    feats["score:out_of_scope_cues"] = math.log1p(sum(
-        cues.get(c, {}).get("count", 0) for c in CUE_IDS if c.startswith("oos.")) / kchars)
-    feats["score:services_cues"] = math.log1p(sum(
-        cues.get(c, {}).get("count", 0) for c in CUE_IDS if c.startswith("svc.")) / kchars)
+        feats[f"score:{model}"] = math.log1p(
+            sum(len(clause_sets.get(f, ())) / len(POINTS_TOWARD[f]) for f in FAMILIES if model in POINTS_TOWARD[f])
+        )
+    feats["score:out_of_scope_cues"] = math.log1p(
+        sum(cues.get(c, {}).get("count", 0) for c in CUE_IDS if c.startswith("oos.")) / kchars
+    )
+    feats["score:services_cues"] = math.log1p(
+        sum(cues.get(c, {}).get("count", 0) for c in CUE_IDS if c.startswith("svc.")) / kchars
+    )
     return feats
 
 

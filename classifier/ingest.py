@@ -96,9 +96,7 @@ def _read_pdf(path: Path, digest: str, password, max_pages) -> Document:
         )
     warnings = []
     if scanned:
-        warnings.append(
-            f"page(s) {page_list(scanned)} have no text layer (scanned images) and were skipped"
-        )
+        warnings.append(f"page(s) {page_list(scanned)} have no text layer (scanned images) and were skipped")
     table_pages = [p.number for p in raw if p.ruling_count >= pdfmod.TABLE_RULING_MIN]
     found = pdfmod.extract_tables(path, table_pages, password=password) if table_pages else {}
     texts = clean_pages([p.text for p in raw])
@@ -115,9 +113,7 @@ def _read_pdf(path: Path, digest: str, password, max_pages) -> Document:
             ]
         )
     metadata["table_pages_checked"] = len(table_pages)
-    return _assemble(
-        path, digest, "pdf", texts, tables, [p.method for p in raw], metadata, warnings
-    )
+    return _assemble(path, digest, "pdf", texts, tables, [p.method for p in raw], metadata, warnings)
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -141,13 +137,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             return data.decode("utf-16-le", errors="replace"), "utf-16-le"
         if even > 0.4 * len(sample) / 2 and odd < 0.05 * len(sample) / 2:
             return data.decode("utf-16-be", errors="replace"), "utf-16-be"
-        raise DecodingError(
-            "the file holds binary data, not text; give a PDF, DOCX or text file", path=path
-        )
+        raise DecodingError("the file holds binary data, not text; give a PDF, DOCX or text file", path=path)
     if b"\x00" in sample:
-        raise DecodingError(
-            "the file holds binary data, not text; give a PDF, DOCX or text file", path=path
-        )
+        raise DecodingError("the file holds binary data, not text; give a PDF, DOCX or text file", path=path)
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
@@ -236,16 +228,11 @@ def _read_docx(path: Path, digest: str) -> Document:
 
     raw_pages, raw_tables, metadata = read_docx_pages(path)
     texts = clean_pages(raw_pages)
-    tables = [
-        [Table(page=i + 1, rows=rows) for rows in page_tables]
-        for i, page_tables in enumerate(raw_tables)
-    ]
+    tables = [[Table(page=i + 1, rows=rows) for rows in page_tables] for i, page_tables in enumerate(raw_tables)]
     return _assemble(path, digest, "docx", texts, tables, ["docx"] * len(texts), metadata)
 
 
-def read_document(
-    path: str | Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
-) -> Document:
+def read_document(path: str | Path, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
     """Read a contract from a PDF, DOCX or text file.
 
     Parameters
@@ -286,8 +273,7 @@ def read_document(
         return _read_pdf(path, digest, password, max_pages)
     if suffix == ".pdf":
         raise NotAPdfError(
-            f"named .pdf but the content is {pdfmod.describe_non_pdf(head)}; "
-            "rename it or export a real PDF",
+            f"named .pdf but the content is {pdfmod.describe_non_pdf(head)}; rename it or export a real PDF",
             path=path,
         )
     if suffix == ".docx" or head.startswith(b"PK\x03\x04") and suffix not in TEXT_SUFFIXES:

@@ -107,9 +107,14 @@ def build_pipeline(params: dict[str, Any] | None = None):
             (
                 "text",
                 TfidfVectorizer(
-                    lowercase=True, sublinear_tf=True, min_df=2, max_df=0.9,
-                    ngram_range=(1, 2), max_features=p["max_features"],
-                    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b", dtype=np.float64,
+                    lowercase=True,
+                    sublinear_tf=True,
+                    min_df=2,
+                    max_df=0.9,
+                    ngram_range=(1, 2),
+                    max_features=p["max_features"],
+                    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
+                    dtype=np.float64,
                 ),
                 n,
             ),
@@ -118,7 +123,8 @@ def build_pipeline(params: dict[str, Any] | None = None):
     )
     base = LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000)
     clf = CalibratedClassifierCV(
-        base, method=p["calibration"],
+        base,
+        method=p["calibration"],
         cv=StratifiedKFold(p["calibration_folds"], shuffle=True, random_state=SEED),
     )
     if p.get("two_stage"):

@@ -1,11 +1,17 @@
-"""Build the spaCy pipeline once per process: blank English + our rule components.
+"""Rule matching: every signal pattern, compiled once per process, gated by anchors.
 
-Pipeline: ``sentencizer`` -> ``span_ruler`` (phrase and token patterns) ->
-``regex_ruler`` (regular-expression patterns). Every pattern lives as data in
-``classifier/patterns/<family>.jsonl``, one file per signal family of the domain
-reference. Phrase patterns match on lower-cased tokens through spaCy's PhraseMatcher;
-token patterns are few (the token Matcher is the slow part); regular expressions cover
-the rest, anchored on the clause text and aligned back to tokens.
+Every pattern lives as data in ``classifier/patterns/<family>.jsonl``, one file per signal
+family of the domain reference. Kinds: ``regex`` (a Python regular expression, matched
+case-insensitively on the clause text), ``phrase`` (a lower-case word sequence, matched as
+whole words with any whitespace between them) and ``tokens`` (a small subset of spaCy
+token patterns: ``ORTH`` / ``TEXT`` / ``LOWER`` / ``TEXT.REGEX`` per token). All kinds are
+compiled to regular expressions.
+
+Speed: a regex only runs on a clause whose lower-cased text contains one of its *anchors*,
+literal substrings that every match must contain (derived from the parsed regex, or given
+as ``"anchors"`` in the JSONL). :func:`find_matches` is the fast path used by the
+detectors; :func:`get_pipeline` wraps the same matcher as a spaCy component
+(``sentencizer`` -> ``regex_ruler``) for callers that want spaCy ``Doc`` spans.
 """
 
 from __future__ import annotations
@@ -66,7 +72,8 @@ def patterns_by_id() -> dict[str, Pattern]:
 # substrings that every match must contain, derived from the parsed regex. The derivation is
 # conservative: when no literal is certain, the pattern has no anchors and always runs.
 try:  # Python >= 3.11
-    from re import _constants as _sre_c, _parser as _sre_p
+    from re import _constants as _sre_c
+    from re import _parser as _sre_p
 except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_p  # type: ignore[no-redef]
@@ -137,16 +144,57 @@ def derive_anchors(pattern: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def _token_to_regex(tok: dict) -> str:
+    if "ORTH" in tok:
+        return "(?-i:" + re.escape(tok["ORTH"]) + ")"
+    if "LOWER" in tok:
+        return re.escape(tok["LOWER"])
+    text = tok.get("TEXT")
+    if isinstance(text, str):
+        return "(?-i:" + re.escape(text) + ")"
+    if isinstance(text, dict) and "REGEX" in text:
+        body = text["REGEX"].lstrip("^").rstrip("$")
+        return "(?-i:" + body + ")"
+    raise ValueError(f"unsupported token pattern {tok!r}")
+
+
+def as_regex(p: Pattern) -> str:
+    """The regular expression of any pattern kind."""
+    if p.kind == "regex":
+        return str(p.pattern)
+    if p.kind == "phrase":
+        words = str(p.pattern).split()
+        return r"(?<!\w)" + r"\s+".join(re.escape(w.lower()) for w in words) + r"(?!\w)"
+    if p.kind == "tokens":
+        parts = [_token_to_regex(t) for t in p.pattern]  # type: ignore[union-attr]
+        return r"(?<!\w)" + r"\s*".join(parts) + r"(?!\w)"
+    raise ValueError(f"unknown pattern kind {p.kind!r} in {p.id}")
+
+
 @lru_cache(maxsize=1)
 def compiled_regexes() -> tuple[tuple[Pattern, re.Pattern, tuple[str, ...]], ...]:
-    """Each regex pattern, compiled, with the anchors that gate it (``()`` = always run)."""
+    """Each pattern as a compiled regex, with the anchors that gate it (``()`` = always run)."""
     out = []
     for p in load_patterns():
-        if p.kind != "regex":
-            continue
-        anchors = p.anchors or derive_anchors(p.pattern)
-        out.append((p, re.compile(p.pattern, re.IGNORECASE), anchors))
+        rx = as_regex(p)
+        anchors = p.anchors or derive_anchors(rx)
+        out.append((p, re.compile(rx, re.IGNORECASE), anchors))
     return tuple(out)
+
+
+def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
+    """Every pattern match in ``text``: ``(pattern, start, end)``, in pattern order."""
+    lower = text.lower()
+    if len(lower) != len(text):  # rare case-mapping length changes: no gating
+        lower = None
+    out = []
+    for pat, rx, anchors in compiled_regexes():
+        if anchors and lower is not None and not any(a in lower for a in anchors):
+            continue
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                out.append((pat, m.start(), m.end()))
+    return out
 
 
 def _regex_ruler_factory():
@@ -158,25 +206,14 @@ def _regex_ruler_factory():
 
     @Language.factory("regex_ruler", default_config={"spans_key": SPANS_KEY})
     def make_regex_ruler(nlp, name, spans_key):  # noqa: ARG001 - spaCy factory signature
-        regexes = compiled_regexes()
-
         def regex_ruler(doc: Doc) -> Doc:
             group = doc.spans[spans_key] if spans_key in doc.spans else SpanGroup(doc)
             spans = list(group)
-            text = doc.text
-            lower = text.lower()
-            if len(lower) != len(text):  # rare case-mapping length changes: no gating
-                lower = None
-            for pat, rx, anchors in regexes:
-                if anchors and lower is not None and not any(a in lower for a in anchors):
-                    continue
-                for m in rx.finditer(text):
-                    span = doc.char_span(
-                        m.start(), m.end(), label=pat.family, alignment_mode="expand",
-                        span_id=pat.id,
-                    )
-                    if span is not None:
-                        spans.append(span)
+            for pat, start, end in find_matches(doc.text):
+                span = doc.char_span(start, end, label=pat.family, alignment_mode="expand",
+                                     span_id=pat.id)
+                if span is not None:
+                    spans.append(span)
             doc.spans[spans_key] = spans
             return doc
 
@@ -185,23 +222,15 @@ def _regex_ruler_factory():
 
 @lru_cache(maxsize=1)
 def get_pipeline():
-    """The shared pipeline (built once per process; workers each build their own)."""
+    """A spaCy pipeline wrapping :func:`find_matches` (built once per process).
+
+    The detectors call :func:`find_matches` directly; this is for callers wanting spans.
+    """
     import spacy
 
     _regex_ruler_factory()
     nlp = spacy.blank("en")
     nlp.max_length = 5_000_000
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";"]})
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
-    )
-    ruler.add_patterns(
-        [
-            {"label": p.family, "pattern": p.pattern, "id": p.id}
-            for p in load_patterns()
-            if p.kind in ("phrase", "tokens")
-        ]
-    )
     nlp.add_pipe("regex_ruler", config={"spans_key": SPANS_KEY})
     return nlp

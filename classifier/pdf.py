@@ -19,7 +19,6 @@ from .errors import (
     CorruptPdfError,
     EmptyDocumentError,
     EncryptedPdfError,
-    NotAPdfError,
     TooLargeError,
     WrongPasswordError,
 )
@@ -108,9 +107,7 @@ def _open(path: Path, password: str | None) -> pdfium.PdfDocument:
                 path=path,
             ) from exc
         if kind == "empty":
-            raise EmptyDocumentError(
-                "the PDF has no pages; re-export it from the source document", path=path
-            ) from exc
+            raise EmptyDocumentError("the PDF has no pages; re-export it from the source document", path=path) from exc
         raise CorruptPdfError(
             "the PDF is corrupt or truncated and cannot be parsed; re-download or re-export it",
             path=path,
@@ -267,8 +264,7 @@ def _page_text(textpage: pdfium.PdfTextPage, width: float, height: float) -> tup
 
     def band(k0, k1, x0, x1):
         # one call per visual line keeps top-to-bottom order whatever the drawing order
-        out = (textpage.get_text_bounded(x0, cut_below(k), x1, cut_above(k)).strip("\r\n")
-               for k in range(k0, k1 + 1))
+        out = (textpage.get_text_bounded(x0, cut_below(k), x1, cut_above(k)).strip("\r\n") for k in range(k0, k1 + 1))
         return "\n".join(t for t in out if t.strip())
 
     parts = []
@@ -291,9 +287,7 @@ def _page_text(textpage: pdfium.PdfTextPage, width: float, height: float) -> tup
     return "\n".join(p for p in parts if p.strip()), "pdfium+columns"
 
 
-def read_pdf_pages(
-    path: Path, *, password: str | None = None, max_pages: int = 1000
-) -> tuple[list[RawPage], dict]:
+def read_pdf_pages(path: Path, *, password: str | None = None, max_pages: int = 1000) -> tuple[list[RawPage], dict]:
     """Read every page's text layer and page statistics with PDFium.
 
     Parameters
@@ -319,9 +313,7 @@ def read_pdf_pages(
     try:
         count = len(pdf)
         if count == 0:
-            raise EmptyDocumentError(
-                "the PDF has no pages; re-export it from the source document", path=path
-            )
+            raise EmptyDocumentError("the PDF has no pages; re-export it from the source document", path=path)
         if count > max_pages:
             raise TooLargeError(
                 f"the PDF has {count} pages, over the limit of {max_pages}; "
@@ -387,9 +379,7 @@ def extract_tables(path: Path, page_numbers: list[int], *, password: str | None 
                 tables = []
                 for t in found:
                     x0, top, x1, bottom = t.bbox
-                    if (x1 - x0) > 0.95 * float(page.width) and (bottom - top) > 0.9 * float(
-                        page.height
-                    ):
+                    if (x1 - x0) > 0.95 * float(page.width) and (bottom - top) > 0.9 * float(page.height):
                         continue
                     rows = t.extract()
                     rows = [

@@ -52,8 +52,13 @@ def decide(analysis: Analysis, model: LoadedModel) -> Verdict:
     )
 
 
-def classify_path(path: str | Path, model: LoadedModel | None = None, *, password: str | None = None,
-                  max_pages: int = DEFAULT_MAX_PAGES) -> Verdict:
+def classify_path(
+    path: str | Path,
+    model: LoadedModel | None = None,
+    *,
+    password: str | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+) -> Verdict:
     """Read, analyse and classify one file (raises InputError / ModelError)."""
     model = model or load_model()
     return decide(analyse_path(path, password=password, max_pages=max_pages), model)

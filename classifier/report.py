@@ -50,7 +50,7 @@ def render_extraction(doc: Document, clauses: tuple[Clause, ...], *, with_text: 
         head = f"  {one_line(c.heading, 70)}" if c.heading else ""
         body = c.text.lstrip()
         if c.number and body.startswith(c.number):
-            body = body[len(c.number):].lstrip(" .):-\u2013\u2014")
+            body = body[len(c.number) :].lstrip(" .):-\u2013\u2014")
         preview = "" if head else "  " + one_line(body, 60)
         lines.append(f"  p.{c.page:<4} {'  ' * min(c.depth, 6)}{safe(ref)}{head}{preview}")
         if with_text:
@@ -166,8 +166,21 @@ def render_signals(doc_path: str, claim: dict, signals: list[dict], *, color: bo
 
 
 # ----------------------------------------------------------------------------- audit files
-CSV_COLUMNS = ("path", "status", "model", "confidence", "uncertain", "secondary", "claimed",
-               "mismatch", "warnings", "flags", "error_code", "error_message", "sha256")
+CSV_COLUMNS = (
+    "path",
+    "status",
+    "model",
+    "confidence",
+    "uncertain",
+    "secondary",
+    "claimed",
+    "mismatch",
+    "warnings",
+    "flags",
+    "error_code",
+    "error_message",
+    "sha256",
+)
 
 
 def csv_safe(value) -> str:
@@ -179,19 +192,40 @@ def csv_safe(value) -> str:
 
 def csv_row(rec: dict) -> list[str]:
     err = rec.get("error") or {}
-    return [csv_safe(x) for x in (
-        rec["path"], rec["status"], rec["model"], rec["confidence"], rec["uncertain"],
-        ";".join(rec["secondary"]), rec["claimed"], rec["mismatch"],
-        ";".join(w["rule"] for w in rec["warnings"]), ";".join(f["id"] for f in rec["flags"]),
-        err.get("code"), err.get("message"), rec["sha256"],
-    )]
+    return [
+        csv_safe(x)
+        for x in (
+            rec["path"],
+            rec["status"],
+            rec["model"],
+            rec["confidence"],
+            rec["uncertain"],
+            ";".join(rec["secondary"]),
+            rec["claimed"],
+            rec["mismatch"],
+            ";".join(w["rule"] for w in rec["warnings"]),
+            ";".join(f["id"] for f in rec["flags"]),
+            err.get("code"),
+            err.get("message"),
+            rec["sha256"],
+        )
+    ]
 
 
 def md_escape(text: str) -> str:
     """Contract text made inert in Markdown/HTML: no tags, links, or table breaks."""
     text = safe(" ".join(str(text).split()))
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["),
-                 ("]", "\\]"), ("`", "\\`"), ("*", "\\*"), ("_", "\\_")):
+    for a, b in (
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("|", "\\|"),
+        ("[", "\\["),
+        ("]", "\\]"),
+        ("`", "\\`"),
+        ("*", "\\*"),
+        ("_", "\\_"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -201,8 +235,11 @@ MD_HEADER = "| file | status | implements | confidence | claims | mismatch | fla
 
 def md_row(rec: dict) -> str:
     if rec["status"] != "ok":
-        return f"| {md_escape(rec['path'])} | error: {md_escape(rec['error']['code'])} | | | | | {md_escape(rec['error']['message'])} |"
+        err = rec["error"]
+        return f"| {md_escape(rec['path'])} | error: {md_escape(err['code'])} | | | | | {md_escape(err['message'])} |"
     mism = "; ".join(f"rule {w['rule']}: {w['title']}" for w in rec["warnings"]) or "no"
-    return (f"| {md_escape(rec['path'])} | ok | {md_escape(rec['model'])}{' (uncertain)' if rec['uncertain'] else ''} | "
-            f"{rec['confidence']:.2f} | {md_escape(rec['claimed'])} | {md_escape(mism)} | "
-            f"{md_escape(', '.join(f['id'] for f in rec['flags']))} |")
+    return (
+        f"| {md_escape(rec['path'])} | ok | {md_escape(rec['model'])}{' (uncertain)' if rec['uncertain'] else ''} | "
+        f"{rec['confidence']:.2f} | {md_escape(rec['claimed'])} | {md_escape(mism)} | "
+        f"{md_escape(', '.join(f['id'] for f in rec['flags']))} |"
+    )

@@ -47,8 +47,14 @@ def synthetic_examples(data_dir: Path = DATA_DIR) -> list[Example]:
 def dev_examples(labels_csv: Path, corpus_dir: Path) -> list[Example]:
     rows = csv.DictReader(open(labels_csv, encoding="utf-8"))
     return [
-        Example(r["doc_id"], corpus_dir / r["path"], r["label"], "dev", r.get("claimed") or "unspecified",
-                r.get("mismatch_rule") or "")
+        Example(
+            r["doc_id"],
+            corpus_dir / r["path"],
+            r["label"],
+            "dev",
+            r.get("claimed") or "unspecified",
+            r.get("mismatch_rule") or "",
+        )
         for r in rows
     ]
 
@@ -114,9 +120,18 @@ def baseline_pipeline():
 
     return Pipeline(
         [
-            ("text", ColumnTransformer([("tfidf", TfidfVectorizer(sublinear_tf=True, min_df=2,
-                                                                  ngram_range=(1, 2), max_features=20000),
-                                         len(FEATURE_NAMES))])),
+            (
+                "text",
+                ColumnTransformer(
+                    [
+                        (
+                            "tfidf",
+                            TfidfVectorizer(sublinear_tf=True, min_df=2, ngram_range=(1, 2), max_features=20000),
+                            len(FEATURE_NAMES),
+                        )
+                    ]
+                ),
+            ),
             ("clf", LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced")),
         ]
     )
@@ -149,8 +164,7 @@ def grouped_cv(X, y, groups, is_real, params=None, folds: int = 5) -> dict[str, 
 
 def training_manifest(examples: Sequence[Example], hashes: Sequence[str]) -> dict[str, Any]:
     docs = sorted(
-        ({"doc_id": e.doc_id, "source": e.source, "label": e.label, "sha256": h}
-         for e, h in zip(examples, hashes)),
+        ({"doc_id": e.doc_id, "source": e.source, "label": e.label, "sha256": h} for e, h in zip(examples, hashes)),
         key=lambda d: (d["source"], d["doc_id"]),
     )
     digest = hashlib.sha256(json.dumps(docs, sort_keys=True).encode()).hexdigest()
@@ -161,8 +175,9 @@ def training_manifest(examples: Sequence[Example], hashes: Sequence[str]) -> dic
     return {"sha256": digest, "counts": counts, "documents": docs}
 
 
-def load_examples(data_dir: Path = DATA_DIR, labels_csv: Path | None = None,
-                  corpus_dir: Path | None = None) -> list[Example]:
+def load_examples(
+    data_dir: Path = DATA_DIR, labels_csv: Path | None = None, corpus_dir: Path | None = None
+) -> list[Example]:
     examples = synthetic_examples(data_dir)
     if labels_csv is not None and corpus_dir is not None and labels_csv.exists():
         examples += dev_examples(labels_csv, corpus_dir)
@@ -183,13 +198,25 @@ def prepare(examples: Sequence[Example], jobs: int = 2):
 def evaluate_cv(X, y, hashes, is_real, params=None, folds: int = 5) -> dict[str, Any]:
     res = grouped_cv(X, y, hashes, is_real, params, folds)
     yt = y[res["index"]]
-    return {"folds": folds, "model": metrics(yt, res["model"]), "baseline": metrics(yt, res["baseline"]),
-            "documents": int(len(yt))}
+    return {
+        "folds": folds,
+        "model": metrics(yt, res["model"]),
+        "baseline": metrics(yt, res["baseline"]),
+        "documents": int(len(yt)),
+    }
 
 
-def train_model(out_path: Path, *, data_dir: Path = DATA_DIR, labels_csv: Path | None = None,
-                corpus_dir: Path | None = None, jobs: int = 2, params=None,
-                with_cv: bool = True, log=print) -> dict[str, Any]:
+def train_model(
+    out_path: Path,
+    *,
+    data_dir: Path = DATA_DIR,
+    labels_csv: Path | None = None,
+    corpus_dir: Path | None = None,
+    jobs: int = 2,
+    params=None,
+    with_cv: bool = True,
+    log=print,
+) -> dict[str, Any]:
     """Fit the final model on all training data, evaluate it by grouped CV, save it."""
     from .model import DEFAULT_PARAMS, save_model
 
@@ -208,8 +235,11 @@ def train_model(out_path: Path, *, data_dir: Path = DATA_DIR, labels_csv: Path |
         "description": "Implemented engagement model of a vendor contract (domain reference labels).",
         "params": {**DEFAULT_PARAMS, **(params or {})},
         "seed": SEED,
-        "training_data": {"sha256": manifest["sha256"], "counts": manifest["counts"],
-                          "manifest": out_path.with_suffix(".training.json").name},
+        "training_data": {
+            "sha256": manifest["sha256"],
+            "counts": manifest["counts"],
+            "manifest": out_path.with_suffix(".training.json").name,
+        },
         "evaluation": evaluation,
         "thresholds": _thresholds(),
     }
@@ -222,8 +252,7 @@ def train_model(out_path: Path, *, data_dir: Path = DATA_DIR, labels_csv: Path |
 def _thresholds() -> dict[str, float]:
     from .verdict import MISMATCH_BELOW, SECONDARY_AT, UNCERTAIN_BELOW
 
-    return {"uncertain_below": UNCERTAIN_BELOW, "secondary_at": SECONDARY_AT,
-            "mismatch_below": MISMATCH_BELOW}
+    return {"uncertain_below": UNCERTAIN_BELOW, "secondary_at": SECONDARY_AT, "mismatch_below": MISMATCH_BELOW}
 
 
 def write_pin(card: dict[str, Any], pin_path: Path) -> None:
@@ -246,7 +275,8 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         f"- Pipeline: named signal features ({len(card['feature_names'])} defined, the compact set used) "
         "+ TF-IDF of the text (weight "
         f"{card['params']['text_weight']}), class-balanced logistic regression (C={card['params']['C']}), "
-        f"{card['params']['calibration']} calibration over {card['params']['calibration_folds']} folds; seed {card['seed']}.",
+        f"{card['params']['calibration']} calibration over {card['params']['calibration_folds']} folds; "
+        f"seed {card['seed']}.",
         f"- Thresholds: uncertain below {card['thresholds']['uncertain_below']}, secondary model at "
         f"{card['thresholds']['secondary_at']}, mismatch when the claim's probability is below "
         f"{card['thresholds']['mismatch_below']}.",
@@ -261,9 +291,14 @@ def model_card_markdown(card: dict[str, Any]) -> str:
     ]
     for source, counts in sorted(card["training_data"]["counts"].items()):
         lines.append(f"| {source} | " + " | ".join(str(counts.get(lbl, 0)) for lbl in LABELS) + " |")
-    lines += ["", "`synthetic`: contracts written for this project (`data/synthetic`). `dev`: the labelled "
-              "real documents of `../shared/labels/dev.csv` (not redistributed; only ids and hashes are recorded).",
-              "", "## Evaluation", ""]
+    lines += [
+        "",
+        "`synthetic`: contracts written for this project (`data/synthetic`). `dev`: the labelled "
+        "real documents of `../shared/labels/dev.csv` (not redistributed; only ids and hashes are recorded).",
+        "",
+        "## Evaluation",
+        "",
+    ]
     if ev:
         m, b = ev["model"], ev["baseline"]
         lines += [
@@ -274,14 +309,22 @@ def model_card_markdown(card: dict[str, Any]) -> str:
             "|---|---|---|---|" + "---|" * len(LABELS),
         ]
         for name, r in (("this model", m), ("TF-IDF + LR baseline", b)):
-            lines.append(f"| {name} | {r['macro_f1']:.3f} | {r['accuracy']:.3f} | {r['ece']:.3f} | "
-                         + " | ".join(f"{r['per_class'][lbl]['f1']:.2f}" for lbl in LABELS) + " |")
+            lines.append(
+                f"| {name} | {r['macro_f1']:.3f} | {r['accuracy']:.3f} | {r['ece']:.3f} | "
+                + " | ".join(f"{r['per_class'][lbl]['f1']:.2f}" for lbl in LABELS)
+                + " |"
+            )
         lines += ["", "Confusion matrix (rows: true, columns: predicted; order " + ", ".join(LABELS) + "):", ""]
         for lbl, row in zip(LABELS, m["confusion"]["matrix"]):
             lines.append(f"    {lbl:<20} {row}")
     else:
         lines.append("No real labelled documents were available when this model was trained.")
-    lines += ["", "## Limits", "",
-              "Trained on few real documents; public filings are noisy (redactions, missing exhibits). "
-              "Predictions under the uncertainty threshold need human review. Not legal advice.", ""]
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "Trained on few real documents; public filings are noisy (redactions, missing exhibits). "
+        "Predictions under the uncertainty threshold need human review. Not legal advice.",
+        "",
+    ]
     return "\n".join(lines)

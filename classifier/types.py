@@ -110,10 +110,7 @@ class Document:
             "page_count": self.page_count,
             "metadata": dict(self.metadata),
             "warnings": list(self.warnings),
-            "pages": [
-                {k: v for k, v in p.to_dict().items() if with_text or k != "text"}
-                for p in self.pages
-            ],
+            "pages": [{k: v for k, v in p.to_dict().items() if with_text or k != "text"} for p in self.pages],
         }
         if with_text:
             d["text"] = self.text

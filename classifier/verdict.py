@@ -36,19 +36,28 @@ RULES: dict[str, dict[str, Any]] = {
         "pairs": {("managed_services", "staff_augmentation")},
         "title": "Claims managed services, but implements staff augmentation",
         "finding": "no measurable service levels; personnel billed per person or directed by the client",
-        "families": ("pricing.time_and_materials", "control.client_directs",
-                     "personnel.named_resources", "personnel.replacement"),
+        "families": (
+            "pricing.time_and_materials",
+            "control.client_directs",
+            "personnel.named_resources",
+            "personnel.replacement",
+        ),
         "why": "body-shopping under a managed-services label: nobody is accountable for outcomes "
-               "and there is no service level to enforce",
+        "and there is no service level to enforce",
     },
     "2": {
         "pairs": {("staff_augmentation", "project_outsourcing"), ("staff_augmentation", "managed_services")},
         "title": "Claims staff augmentation, but the vendor directs the work",
         "finding": "the vendor manages the work (own management layer, QA, deliverables, acceptance or service levels)",
-        "families": ("control.vendor_directs", "scope.deliverables", "scope.acceptance",
-                     "sla.targets", "scope.ongoing_function"),
+        "families": (
+            "control.vendor_directs",
+            "scope.deliverables",
+            "scope.acceptance",
+            "sla.targets",
+            "scope.ongoing_function",
+        ),
         "why": "it is outsourcing: the client has given up control it thinks it has, and the "
-               "liability split may not match",
+        "liability split may not match",
     },
     "3": {
         "pairs": {("project_outsourcing", "staff_augmentation")},
@@ -56,24 +65,33 @@ RULES: dict[str, dict[str, Any]] = {
         "finding": "no defined deliverables or acceptance criteria, or billing by the hour",
         "families": ("pricing.time_and_materials", "control.client_directs", "personnel.named_resources"),
         "why": "scope and cost are not actually fixed: the client carries the overrun risk it "
-               "believes the vendor carries",
+        "believes the vendor carries",
     },
     "4": {
         "pairs": {("project_outsourcing", "managed_services")},
         "title": "Claims a project, but the term is ongoing with service levels",
         "finding": "an ongoing, renewing term run against service levels",
-        "families": ("term.ongoing_renewal", "sla.targets", "sla.remedies", "scope.ongoing_function",
-                     "pricing.recurring_unit"),
+        "families": (
+            "term.ongoing_renewal",
+            "sla.targets",
+            "sla.remedies",
+            "scope.ongoing_function",
+            "pricing.recurring_unit",
+        ),
         "why": "it is a managed service: the exit, transition and SLA terms need review",
     },
     "5": {
         "pairs": {("outsourcing", "staff_augmentation")},
         "title": "Claims outsourcing, but personnel are client-directed and billed per head",
         "finding": "client-directed personnel billed per person",
-        "families": ("control.client_directs", "pricing.time_and_materials",
-                     "personnel.named_resources", "personnel.replacement"),
+        "families": (
+            "control.client_directs",
+            "pricing.time_and_materials",
+            "personnel.named_resources",
+            "personnel.replacement",
+        ),
         "why": "it is staff augmentation: the client carries the delivery risk and directs the "
-               "people, whatever the title says",
+        "people, whatever the title says",
     },
 }
 
@@ -120,8 +138,7 @@ def _evidence(signals: Sequence[Signal], families: Sequence[str], limit: int = 4
         if key in seen:
             continue
         seen.add(key)
-        out.append({"family": s.family, "page": s.page, "clause": s.clause, "text": s.text,
-                    "values": s.values})
+        out.append({"family": s.family, "page": s.page, "clause": s.clause, "text": s.text, "values": s.values})
         if len(out) >= limit:
             break
     return out
@@ -140,8 +157,9 @@ def mismatch_warnings(claim: Claim, probabilities: dict[str, float], signals: Se
     if probabilities.get("out_of_scope", 0.0) > services[finding]:
         return []  # not a services engagement at all: reported as a review flag instead
     rule_id = next((rid for rid, r in RULES.items() if (claimed, finding) in r["pairs"]), "M0")
-    claim_quotes = [{"page": e.get("page"), "clause": e.get("clause"), "text": e.get("text")}
-                    for e in claim.evidence[:2]]
+    claim_quotes = [
+        {"page": e.get("page"), "clause": e.get("clause"), "text": e.get("text")} for e in claim.evidence[:2]
+    ]
     if rule_id == "M0":
         fams = tuple(f for f, models in POINTS_TOWARD.items() if finding in models)
         title = f"Claims {claimed.replace('_', ' ')}, but implements {finding.replace('_', ' ')}"
@@ -150,17 +168,19 @@ def mismatch_warnings(claim: Claim, probabilities: dict[str, float], signals: Se
     else:
         r = RULES[rule_id]
         fams, title, why, finding_text = r["families"], r["title"], r["why"], r["finding"]
-    return [{
-        "rule": rule_id,
-        "title": title,
-        "claimed": claimed,
-        "implemented": finding,
-        "probability": round(probabilities[finding], 3),
-        "finding": finding_text,
-        "claim_evidence": claim_quotes,
-        "evidence": _evidence(signals, fams),
-        "why": why,
-    }]
+    return [
+        {
+            "rule": rule_id,
+            "title": title,
+            "claimed": claimed,
+            "implemented": finding,
+            "probability": round(probabilities[finding], 3),
+            "finding": finding_text,
+            "claim_evidence": claim_quotes,
+            "evidence": _evidence(signals, fams),
+            "why": why,
+        }
+    ]
 
 
 def review_flags(model: str, claim: Claim, signals: Sequence[Signal]) -> list[dict]:
@@ -175,34 +195,49 @@ def review_flags(model: str, claim: Claim, signals: Sequence[Signal]) -> list[di
 
     services = model in SERVICE_MODELS
     if model == "project_outsourcing" and not (fams["ip.assigned_to_client"] or fams["ip.vendor_retains"]):
-        flag("no_ip_clause", "Outsourced project with no IP clause",
-             "nobody has agreed who owns the deliverables")
+        flag("no_ip_clause", "Outsourced project with no IP clause", "nobody has agreed who owns the deliverables")
     if fams["sla.targets"] and not fams["sla.remedies"]:
-        flag("sla_without_remedies", "Service levels with no remedies",
-             "missed service levels cost the provider nothing", _evidence(signals, ("sla.targets",), 2))
+        flag(
+            "sla_without_remedies",
+            "Service levels with no remedies",
+            "missed service levels cost the provider nothing",
+            _evidence(signals, ("sla.targets",), 2),
+        )
     if fams["pricing.time_and_materials"] and not any(
         _CAP.search(s.text) for s in fams["pricing.fixed_bid"] + fams["pricing.time_and_materials"]
     ):
-        flag("uncapped_time_and_materials", "Time and materials with no cap",
-             "spend is open-ended", _evidence(signals, ("pricing.time_and_materials",), 2))
+        flag(
+            "uncapped_time_and_materials",
+            "Time and materials with no cap",
+            "spend is open-ended",
+            _evidence(signals, ("pricing.time_and_materials",), 2),
+        )
     if fams["pricing.fixed_bid"]:
         premium = [s for s in fams["scope.change_control"] if _PREMIUM.search(s.text)]
         if premium:
-            flag("change_order_premium", "Fixed bid with a change-order premium",
-                 "changes are priced above the contract rates: the fixed price is not the real price",
-                 _evidence(premium, ("scope.change_control",), 2))
+            flag(
+                "change_order_premium",
+                "Fixed bid with a change-order premium",
+                "changes are priced above the contract rates: the fixed price is not the real price",
+                _evidence(premium, ("scope.change_control",), 2),
+            )
     auto = [s for s in fams["term.ongoing_renewal"] if "auto" in s.pattern or "evergreen" in s.pattern]
     if auto:
-        flag("automatic_renewal", "Automatic renewal",
-             "the contract renews unless someone gives notice in time", _evidence(auto, ("term.ongoing_renewal",), 2))
+        flag(
+            "automatic_renewal",
+            "Automatic renewal",
+            "the contract renews unless someone gives notice in time",
+            _evidence(auto, ("term.ongoing_renewal",), 2),
+        )
     if services and not fams["term.termination_for_convenience"]:
-        flag("no_termination_for_convenience", "No termination for convenience",
-             "the client cannot exit without cause")
+        flag("no_termination_for_convenience", "No termination for convenience", "the client cannot exit without cause")
     if model == "out_of_scope" and claim.model.value in COMPATIBLE:
-        flag("services_title_not_services",
-             f"Title claims {claim.model.value.replace('_', ' ')}, but this is not an engagement for services",
-             "the label invites service-contract expectations (SLAs, acceptance, exit) the clauses do not deliver",
-             [{"page": e.get("page"), "clause": e.get("clause"), "text": e.get("text")} for e in claim.evidence[:2]])
+        flag(
+            "services_title_not_services",
+            f"Title claims {claim.model.value.replace('_', ' ')}, but this is not an engagement for services",
+            "the label invites service-contract expectations (SLAs, acceptance, exit) the clauses do not deliver",
+            [{"page": e.get("page"), "clause": e.get("clause"), "text": e.get("text")} for e in claim.evidence[:2]],
+        )
     return flags
 
 
@@ -210,8 +245,9 @@ def secondary_models(model: str, probabilities: dict[str, float]) -> list[str]:
     return [m for m in SERVICE_MODELS if m != model and probabilities.get(m, 0.0) >= SECONDARY_AT]
 
 
-def explain(contributions: dict[str, dict[str, float]], model: str, signals: Sequence[Signal],
-            cues: dict, limit: int = 5) -> list[dict[str, Any]]:
+def explain(
+    contributions: dict[str, dict[str, float]], model: str, signals: Sequence[Signal], cues: dict, limit: int = 5
+) -> list[dict[str, Any]]:
     """Top contributing features for the chosen model, each with its evidence."""
     contrib = contributions.get(model, {})
     by_family: dict[str, float] = defaultdict(float)

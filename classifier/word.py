@@ -17,8 +17,21 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _roman(n: int) -> str:
-    vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-            (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    vals = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     out = ""
     for v, s in vals:
         while n >= v:
@@ -192,9 +205,7 @@ def read_docx_pages(path: Path) -> tuple[list[str], list[list[tuple[tuple[str, .
             for tr in el.iter(f"{_W}tr"):
                 cells = []
                 for tc in tr.iter(f"{_W}tc"):
-                    cell = " ".join(
-                        _para_text(p)[0].strip() for p in tc.iter(f"{_W}p")
-                    ).strip()
+                    cell = " ".join(_para_text(p)[0].strip() for p in tc.iter(f"{_W}p")).strip()
                     cells.append(" ".join(cell.split()))
                 if any(cells):
                     rows.append(tuple(cells))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -35,20 +34,41 @@ LENGTHS = (2, 3, 5, 8, 12, 20, 30, 50, 80, 120, 200, 300)
 CLI = [sys.executable, "-m", "classifier"]
 
 CLAUSES = [
-    ("Services", "Supplier shall provide the services described in each statement of work. Supplier "
-     "shall determine the means and methods of performance and supervise its own personnel."),
-    ("Fees", "Customer shall pay the monthly service fee within thirty (30) days of invoice. Rates for "
-     "additional work are set out in the rate card below and are billed per hour on approved timesheets."),
-    ("Service Levels", "Supplier shall maintain 99.5% availability and respond to Severity 1 incidents within "
-     "one (1) hour; service credits apply when a service level is missed."),
-    ("Term", "The initial term is two (2) years and renews automatically for successive one-year terms "
-     "unless either party gives sixty (60) days' notice of non-renewal."),
-    ("Intellectual Property", "Customer owns all deliverables created for it; Supplier retains its "
-     "pre-existing tools and grants Customer a licence to use them with the deliverables."),
-    ("Confidentiality", "Each party shall protect the other's confidential information with reasonable care "
-     "and use it only to perform this Agreement."),
-    ("Termination", "Customer may terminate this Agreement for convenience on ninety (90) days' written notice; "
-     "Supplier shall provide exit assistance for up to six months."),
+    (
+        "Services",
+        "Supplier shall provide the services described in each statement of work. Supplier "
+        "shall determine the means and methods of performance and supervise its own personnel.",
+    ),
+    (
+        "Fees",
+        "Customer shall pay the monthly service fee within thirty (30) days of invoice. Rates for "
+        "additional work are set out in the rate card below and are billed per hour on approved timesheets.",
+    ),
+    (
+        "Service Levels",
+        "Supplier shall maintain 99.5% availability and respond to Severity 1 incidents within "
+        "one (1) hour; service credits apply when a service level is missed.",
+    ),
+    (
+        "Term",
+        "The initial term is two (2) years and renews automatically for successive one-year terms "
+        "unless either party gives sixty (60) days' notice of non-renewal.",
+    ),
+    (
+        "Intellectual Property",
+        "Customer owns all deliverables created for it; Supplier retains its "
+        "pre-existing tools and grants Customer a licence to use them with the deliverables.",
+    ),
+    (
+        "Confidentiality",
+        "Each party shall protect the other's confidential information with reasonable care "
+        "and use it only to perform this Agreement.",
+    ),
+    (
+        "Termination",
+        "Customer may terminate this Agreement for convenience on ninety (90) days' written notice; "
+        "Supplier shall provide exit assistance for up to six months.",
+    ),
 ]
 
 
@@ -68,7 +88,9 @@ def make_pdf(path: Path, pages: int) -> None:
         y = height - 80
         c.setFont("Helvetica", 10)
         if p % 4 == 2:  # a ruled rate card
-            rows = [("Role", "Rate", "Unit")] + [(f"Consultant level {k}", f"${90 + 15 * k}.00", "per hour") for k in range(1, 9)]
+            rows = [("Role", "Rate", "Unit")] + [
+                (f"Consultant level {k}", f"${90 + 15 * k}.00", "per hour") for k in range(1, 9)
+            ]
             for r, row in enumerate(rows):
                 for col, cell in enumerate(row):
                     c.drawString(80 + col * 150, y - r * 18 + 5, cell)
@@ -169,25 +191,52 @@ def run_tracked(cmd: list[str]) -> dict:
         time.sleep(0.02)
     dt = time.perf_counter() - t
     err = proc.stderr.read().decode(errors="replace")
-    return {"seconds": dt, "returncode": proc.returncode, "peak_rss_mb": {str(k): round(v / 2**20, 1) for k, v in peaks.items()},
-            "max_rss_mb": round(max(peaks.values(), default=0) / 2**20, 1), "stderr_tail": err[-300:]}
+    return {
+        "seconds": dt,
+        "returncode": proc.returncode,
+        "peak_rss_mb": {str(k): round(v / 2**20, 1) for k, v in peaks.items()},
+        "max_rss_mb": round(max(peaks.values(), default=0) / 2**20, 1),
+        "stderr_tail": err[-300:],
+    }
 
 
 def audit(folder: Path, jobs: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "audit.jsonl"
-        r = run_tracked(CLI + ["audit", str(folder), "-j", str(jobs), "--out", str(out), "--quiet",
-                               "--fail-on", "never", "--timeout", "0"])
+        r = run_tracked(
+            CLI
+            + [
+                "audit",
+                str(folder),
+                "-j",
+                str(jobs),
+                "--out",
+                str(out),
+                "--quiet",
+                "--fail-on",
+                "never",
+                "--timeout",
+                "0",
+            ]
+        )
         recs = [json.loads(line) for line in out.read_text().splitlines()]
     pages = sum(x["pages"] or 0 for x in recs)
     stages: dict[str, float] = {}
     for x in recs:
         for k, v in (x.get("timings") or {}).items():
             stages[k] = stages.get(k, 0.0) + v
-    r.update({"jobs": jobs, "files": len(recs), "errors": sum(x["status"] != "ok" for x in recs), "pages": pages,
-              "pages_per_s": pages / r["seconds"], "docs_per_s": len(recs) / r["seconds"],
-              "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
-              "per_doc": [(x["pages"], sum((x.get("timings") or {}).values())) for x in recs if x["status"] == "ok"]})
+    r.update(
+        {
+            "jobs": jobs,
+            "files": len(recs),
+            "errors": sum(x["status"] != "ok" for x in recs),
+            "pages": pages,
+            "pages_per_s": pages / r["seconds"],
+            "docs_per_s": len(recs) / r["seconds"],
+            "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
+            "per_doc": [(x["pages"], sum((x.get("timings") or {}).values())) for x in recs if x["status"] == "ok"],
+        }
+    )
     return r
 
 
@@ -253,15 +302,21 @@ def print_table(r: dict) -> None:
             print(f"{name:28}{s[name]['pages_per_s']:>10.1f}{s[name]['docs_per_s']:>9.2f}{'':>10}")
         for name in ("audit_j1", "audit_j2"):
             a = s[name]
-            print(f"{'audit -j ' + name[-1]:28}{a['pages_per_s']:>10.1f}{a['docs_per_s']:>9.2f}{a['max_rss_mb']:>10.1f}")
+            print(
+                f"{'audit -j ' + name[-1]:28}{a['pages_per_s']:>10.1f}{a['docs_per_s']:>9.2f}{a['max_rss_mb']:>10.1f}"
+            )
         print("ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in s["ratios"].items()))
         print("stage seconds (-j 1): " + ", ".join(f"{k} {v:.2f}" for k, v in s["audit_j1"]["stage_seconds"].items()))
         f = s["time_vs_pages"]
-        print(f"time vs pages: {f['seconds_per_page'] * 1000:.1f} ms/page + {f['intercept_s']:.3f} s, R^2 {f['r2']:.3f}")
+        print(
+            f"time vs pages: {f['seconds_per_page'] * 1000:.1f} ms/page + {f['intercept_s']:.3f} s, R^2 {f['r2']:.3f}"
+        )
     sc = r["scan"]
-    print(f"\nimport classifier.cli: {sc['import_cli_seconds']:.2f} s; scan 2 pages: {sc['scan_2_pages']['seconds']:.2f} s "
-          f"(peak {sc['scan_2_pages']['max_rss_mb']} MB); scan 300 pages: {sc['scan_300_pages']['seconds']:.2f} s "
-          f"(peak {sc['scan_300_pages']['max_rss_mb']} MB)")
+    print(
+        f"\nimport classifier.cli: {sc['import_cli_seconds']:.2f} s; scan 2 pages: {sc['scan_2_pages']['seconds']:.2f} s "
+        f"(peak {sc['scan_2_pages']['max_rss_mb']} MB); scan 300 pages: {sc['scan_300_pages']['seconds']:.2f} s "
+        f"(peak {sc['scan_300_pages']['max_rss_mb']} MB)"
+    )
     print(f"\nwritten to {OUT / 'results.json'}")
 
 

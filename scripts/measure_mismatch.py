@@ -34,13 +34,13 @@ from classifier.verdict import COMPATIBLE, RULES, mismatch_warnings, review_flag
 
 CLAIM_HEADERS = {
     "staff_augmentation": "STAFF AUGMENTATION AGREEMENT\n\nWHEREAS, Client wishes to augment its staff "
-                          "with personnel supplied by Supplier under this staff augmentation agreement;\n\n",
+    "with personnel supplied by Supplier under this staff augmentation agreement;\n\n",
     "project_outsourcing": "FIXED-PRICE PROJECT AGREEMENT\n\nWHEREAS, the parties enter into this fixed-price "
-                           "project agreement for the delivery of a defined project;\n\n",
+    "project agreement for the delivery of a defined project;\n\n",
     "managed_services": "MANAGED SERVICES AGREEMENT\n\nWHEREAS, Provider wishes to provide managed services "
-                        "to Customer under this managed services agreement;\n\n",
+    "to Customer under this managed services agreement;\n\n",
     "outsourcing": "OUTSOURCING AGREEMENT\n\nWHEREAS, Customer wishes to outsource certain functions to "
-                   "Provider under this outsourcing agreement;\n\n",
+    "Provider under this outsourcing agreement;\n\n",
 }
 SERVICES = ("staff_augmentation", "project_outsourcing", "managed_services")
 
@@ -92,12 +92,17 @@ def main() -> None:
                 warnings = mismatch_warnings(a.claim, probs, a.signals)
                 best = max(probs, key=probs.get)
                 flags = review_flags(best, a.claim, a.signals)
-                outcomes.append({
-                    "doc_id": dev[i].doc_id, "label": label, "injected": c, "detected_claim": a.claim.model.value,
-                    "gold_rule": dev[i].mismatch_rule if c is None else None,
-                    "rules": [w["rule"] for w in warnings],
-                    "flag_services_title": any(f["id"] == "services_title_not_services" for f in flags),
-                })
+                outcomes.append(
+                    {
+                        "doc_id": dev[i].doc_id,
+                        "label": label,
+                        "injected": c,
+                        "detected_claim": a.claim.model.value,
+                        "gold_rule": dev[i].mismatch_rule if c is None else None,
+                        "rules": [w["rule"] for w in warnings],
+                        "flag_services_title": any(f["id"] == "services_title_not_services" for f in flags),
+                    }
+                )
     res = summarise(outcomes)
     print(json.dumps(res, indent=2))
     if args.json:
@@ -105,8 +110,9 @@ def main() -> None:
 
 
 def summarise(outcomes):
-    contra = [o for o in outcomes if o["injected"] and o["label"] in SERVICES
-              and o["label"] not in COMPATIBLE[o["injected"]]]
+    contra = [
+        o for o in outcomes if o["injected"] and o["label"] in SERVICES and o["label"] not in COMPATIBLE[o["injected"]]
+    ]
     right = [o for o in contra if expected_rule(o["injected"], o["label"]) in o["rules"]]
     any_warn = [o for o in contra if o["rules"]]
     agree = [o for o in outcomes if o["injected"] and o["label"] in COMPATIBLE[o["injected"]]]
