@@ -1,3 +1,3 @@
 """SHA-256 of the bundled model, pinned in code: a model file is code when loaded."""
 
-MODEL_SHA256 = "74c261f0eefa88356a529ed5a48107f86bf13d40f16f9b737ff2dfa5782d7961"
+MODEL_SHA256 = "fa2f5d8e34c2979b88ffad6667d7eff970e62c30b07ba6e4841751668dc6f84a"

@@ -106,6 +106,7 @@ _NEG_AFTER = re.compile(
     r"^[\s,\"”']*(?:\w+\s+){0,4}?(?:shall|will|do|does|is|are|may)\s+not\s+(?:apply|be\s+(?:provided|applicable|"
     r"included|offered|required|subject|available|used))|^[\s,\"”']*(?:\w+\s+){0,3}?(?:are|is)\s+"
     r"(?:excluded|not\s+applicable|not\s+included|not\s+part|outside\s+the\s+scope)|"
+    r"^[\s,\"”']*(?:\w+\s+){0,3}?(?:is|are)\s+not\s+(?:available|applicable|offered|provided|payable)\b|"
     r"^[\s,\"”']*(?:\w+\s+){0,2}?(?:do|does)\s+not\s+apply|^[\s,\"”']*(?:\w+\s+){0,3}?(?:will|shall)\s+not\s+be\s+(?:offered|provided)",
     re.I,
 )

@@ -161,7 +161,6 @@ def _split_text_pages(text: str) -> list[str]:
     return pages
 
 
-_PIPE_ROW = re.compile(r"^\s*\|?[^|\n]*\S[^|\n]*(?:\|[^|\n]*){1,}\|?\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
 
 
@@ -175,12 +174,11 @@ def pipe_tables(text: str, page: int) -> list[Table]:
         rows.clear()
 
     for line in text.split("\n"):
-        if _PIPE_ROW.match(line) and line.count("|") >= 1:
-            if _RULE_ROW.match(line):
-                continue
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            rows.append(tuple(cells))
-        else:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else []
+        if sum(1 for c in cells if c) >= 2:
+            if not _RULE_ROW.match(line):
+                rows.append(tuple(cells))
+        elif not (cells and _RULE_ROW.match(line)):
             flush()
     flush()
     return tables

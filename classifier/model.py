@@ -35,62 +35,32 @@ MODEL_ENV = "CONTRACT_CLASSIFIER_MODEL"
 SEED = 20261122
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "C": 0.1,
-    "text_weight": 0.35,
+    "C": 0.05,
+    "text_C": 10.0,
+    "meta_C": 1.0,
     "max_features": 20000,
-    "calibration": "sigmoid",
-    "calibration_folds": 4,
+    "stack_folds": 5,
     "feature_set": "compact",
-    "two_stage": False,
 }
 
 
-def _two_stage_base():
-    from sklearn.base import BaseEstimator, ClassifierMixin
-
-    return ClassifierMixin, BaseEstimator
-
-
-class TwoStageClassifier(*_two_stage_base()):
-    """Is this an engagement for services at all? Then which of the three models.
-
-    ``P(model) = P(services) * P(model | services)`` and ``P(out_of_scope) = 1 - P(services)``,
-    each stage a copy of ``estimator``. A scikit-learn classifier (fit / predict_proba /
-    classes_), built by composition so it stays picklable and clonable.
-    """
-
-    def __init__(self, estimator=None, negative_label: str = "out_of_scope"):
-        self.estimator = estimator
-        self.negative_label = negative_label
-
-    def fit(self, X, y):
-        from sklearn.base import clone
-
-        y = np.asarray(y)
-        is_service = (y != self.negative_label).astype(int)
-        self.gate_ = clone(self.estimator).fit(X, is_service)
-        mask = is_service.astype(bool)
-        self.models_ = clone(self.estimator).fit(X[mask] if not hasattr(X, "tocsr") else X.tocsr()[mask], y[mask])
-        self.classes_ = np.array(sorted(set(y)))
-        return self
-
-    def predict_proba(self, X):
-        p_service = self.gate_.predict_proba(X)[:, list(self.gate_.classes_).index(1)]
-        inner = self.models_.predict_proba(X)
-        out = np.zeros((inner.shape[0], len(self.classes_)))
-        for j, c in enumerate(self.models_.classes_):
-            out[:, list(self.classes_).index(c)] = p_service * inner[:, j]
-        out[:, list(self.classes_).index(self.negative_label)] = 1 - p_service
-        return out
-
-    def predict(self, X):
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-
 def build_pipeline(params: dict[str, Any] | None = None):
-    """The unfitted pipeline (signal features + text, calibrated logistic regression)."""
-    from sklearn.calibration import CalibratedClassifierCV
+    """The unfitted model: signal branch and text branch, stacked and calibrated.
+
+    * ``signals``: the named signal features (compact set), standardised, into a strongly
+      regularised class-balanced logistic regression;
+    * ``text``: TF-IDF of the document text into a logistic regression (the same model as
+      the baseline);
+    * a logistic regression stacked on both branches' out-of-fold probabilities combines
+      them; fitted on held-out predictions, it also calibrates the output probabilities.
+
+    Measured alternatives (grouped CV on the labelled real documents, same folds): one
+    calibrated logistic regression over both feature sets, and a two-stage decision
+    (services or not, then which model); both scored lower macro-F1 (0.65 and 0.64 vs
+    0.74) and the two-stage one a worse ECE.
+    """
     from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import StackingClassifier
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
@@ -101,35 +71,33 @@ def build_pipeline(params: dict[str, Any] | None = None):
     n = len(FEATURE_NAMES)
     names = COMPACT_FEATURES if p["feature_set"] == "compact" else FEATURE_NAMES
     columns = [FEATURE_NAMES.index(name) for name in names]
-    features = ColumnTransformer(
+    signals = Pipeline(
         [
-            ("signals", StandardScaler(), columns),
-            (
-                "text",
-                TfidfVectorizer(
-                    lowercase=True,
-                    sublinear_tf=True,
-                    min_df=2,
-                    max_df=0.9,
-                    ngram_range=(1, 2),
-                    max_features=p["max_features"],
-                    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
-                    dtype=np.float64,
-                ),
-                n,
-            ),
-        ],
-        transformer_weights={"signals": 1.0, "text": p["text_weight"]},
+            ("select", ColumnTransformer([("scale", StandardScaler(), columns)])),
+            ("lr", LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000)),
+        ]
     )
-    base = LogisticRegression(C=p["C"], class_weight="balanced", max_iter=5000)
-    clf = CalibratedClassifierCV(
-        base,
-        method=p["calibration"],
-        cv=StratifiedKFold(p["calibration_folds"], shuffle=True, random_state=SEED),
+    tfidf = TfidfVectorizer(
+        lowercase=True,
+        sublinear_tf=True,
+        min_df=2,
+        ngram_range=(1, 2),
+        max_features=p["max_features"],
+        dtype=np.float64,
     )
-    if p.get("two_stage"):
-        clf = TwoStageClassifier(clf)
-    return Pipeline([("features", features), ("classifier", clf)])
+    text = Pipeline(
+        [
+            ("select", ColumnTransformer([("tfidf", tfidf, n)])),
+            ("lr", LogisticRegression(C=p["text_C"], class_weight="balanced", max_iter=5000)),
+        ]
+    )
+    stack = StackingClassifier(
+        estimators=[("signals", signals), ("text", text)],
+        final_estimator=LogisticRegression(C=p["meta_C"], class_weight="balanced", max_iter=5000),
+        cv=StratifiedKFold(p["stack_folds"], shuffle=True, random_state=SEED),
+        stack_method="predict_proba",
+    )
+    return Pipeline([("classifier", stack)])
 
 
 def sha256_file(path: Path) -> str:
@@ -266,27 +234,30 @@ def predict_proba(model: LoadedModel | Any, X) -> np.ndarray:
 
 
 def feature_contributions(model: LoadedModel | Any, X) -> list[dict[str, dict[str, float]]]:
-    """Per document, per label: each signal feature's contribution to the decision score.
+    """Per document, per label: each signal feature's contribution to the signal branch.
 
-    Contributions are the logistic-regression coefficients (averaged over the calibration
-    folds) times the scaled feature values; the text branch is reported as one sum.
+    A contribution is the signal branch's logistic-regression coefficient times the
+    standardised feature value; ``text`` is the text branch's decision score for the label.
     """
     pipe = model.pipeline if isinstance(model, LoadedModel) else model
-    features = pipe.named_steps["features"]
-    Z = features.transform(X)
-    Z = Z.toarray() if hasattr(Z, "toarray") else np.asarray(Z)
-    names = [FEATURE_NAMES[j] for j in features.transformers_[0][2]]
-    n = len(names)
-    calibrated = pipe.named_steps["classifier"].calibrated_classifiers_
-    coefs = np.mean([c.estimator.coef_ for c in calibrated], axis=0)
-    classes = list(calibrated[0].estimator.classes_)
+    stack = pipe.named_steps["classifier"]
+    sig = stack.named_estimators_["signals"]
+    txt = stack.named_estimators_["text"]
+    select = sig.named_steps["select"]
+    names = [FEATURE_NAMES[j] for j in select.transformers_[0][2]]
+    Z = np.asarray(select.transform(X), dtype=float)
+    lr = sig.named_steps["lr"]
+    # the stacker fits its branches on encoded labels: map them back through its classes_
+    classes = [stack.classes_[c] for c in lr.classes_]
+    text_scores = txt.decision_function(X)
+    text_classes = [stack.classes_[c] for c in txt.named_steps["lr"].classes_]
     out = []
-    for row in Z:
+    for row, tscore in zip(Z, np.atleast_2d(text_scores)):
         per_label = {}
         for label in LABELS:
-            w = coefs[classes.index(label)]
-            contrib = {names[j]: float(w[j] * row[j]) for j in range(n) if row[j] != 0}
-            contrib["text"] = float(np.dot(w[n:], row[n:]))
+            w = lr.coef_[classes.index(label)]
+            contrib = {names[j]: float(w[j] * row[j]) for j in range(len(names)) if row[j] != 0}
+            contrib["text"] = float(tscore[text_classes.index(label)])
             per_label[label] = contrib
         out.append(per_label)
     return out

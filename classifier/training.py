@@ -272,10 +272,11 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         f"- Artefact: `{card['artefact']}`, SHA-256 `{card['sha256']}` (also pinned in "
         "`classifier/_model_pin.py`; loading refuses any other file).",
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in sorted(card['libraries'].items()))}.",
-        f"- Pipeline: named signal features ({len(card['feature_names'])} defined, the compact set used) "
-        "+ TF-IDF of the text (weight "
-        f"{card['params']['text_weight']}), class-balanced logistic regression (C={card['params']['C']}), "
-        f"{card['params']['calibration']} calibration over {card['params']['calibration_folds']} folds; "
+        "- Pipeline: two branches stacked by a logistic regression (scikit-learn `StackingClassifier` in a "
+        "`Pipeline`): named signal features (compact set) into a logistic regression "
+        f"(C={card['params']['C']}), and TF-IDF of the text into a logistic regression "
+        f"(C={card['params']['text_C']}); the stacker (C={card['params']['meta_C']}) is fitted on "
+        f"{card['params']['stack_folds']}-fold out-of-fold probabilities, which also calibrates them; "
         f"seed {card['seed']}.",
         f"- Thresholds: uncertain below {card['thresholds']['uncertain_below']}, secondary model at "
         f"{card['thresholds']['secondary_at']}, mismatch when the claim's probability is below "
