@@ -204,6 +204,15 @@ def run_batch(
     from joblib import Parallel, delayed
     from joblib.externals.loky.process_executor import TerminatedWorkerError
 
+    def size(p: str) -> int:
+        try:
+            return os.path.getsize(p)
+        except OSError:
+            return 0
+
+    # largest first: a 300-page file started last would leave the other worker idle
+    todo = sorted(todo, key=size, reverse=True)
+
     try:
         gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
             delayed(process_file)(p, *args) for p in todo

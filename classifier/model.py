@@ -13,7 +13,6 @@ with another scikit-learn minor version.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -25,6 +24,7 @@ import numpy as np
 
 from .errors import ModelError
 from .features import COMPACT_FEATURES, FEATURE_NAMES
+from .ingest import sha256_of
 from .types import EngagementModel
 
 LABELS = tuple(m.value for m in EngagementModel)
@@ -100,12 +100,7 @@ def build_pipeline(params: dict[str, Any] | None = None):
     return Pipeline([("classifier", stack)])
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256_file = sha256_of  # one implementation of file hashing for documents and models
 
 
 def card_path(model_path: Path) -> Path:
