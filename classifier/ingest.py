@@ -98,7 +98,11 @@ def _read_pdf(path: Path, digest: str, password, max_pages) -> Document:
     if scanned:
         warnings.append(f"page(s) {page_list(scanned)} have no text layer (scanned images) and were skipped")
     table_pages = [p.number for p in raw if p.ruling_count >= pdfmod.TABLE_RULING_MIN]
-    found = pdfmod.extract_tables(path, table_pages, password=password) if table_pages else {}
+    # a ruled grid is read from PDFium directly; pdfplumber's table finder only where that fails
+    found = {p.number: p.tables for p in raw if p.tables}
+    fallback = [n for n in table_pages if n not in found]
+    if fallback:
+        found.update(pdfmod.extract_tables(path, fallback, password=password))
     texts = clean_pages([p.text for p in raw])
     tables = []
     for p in raw:
@@ -113,6 +117,7 @@ def _read_pdf(path: Path, digest: str, password, max_pages) -> Document:
             ]
         )
     metadata["table_pages_checked"] = len(table_pages)
+    metadata["table_pages_pdfplumber"] = len(fallback)
     return _assemble(path, digest, "pdf", texts, tables, [p.method for p in raw], metadata, warnings)
 
 

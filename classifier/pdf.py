@@ -9,7 +9,7 @@ pages that a cheap vector-graphics count flags as likely to hold a ruled table.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -40,6 +40,7 @@ class RawPage:
     image_count: int
     ruling_count: int
     method: str
+    tables: list = field(default_factory=list)  # [(rows, bbox)] read from the rulings
 
 
 def sniff_pdf(head: bytes) -> bool:
@@ -114,15 +115,16 @@ def _open(path: Path, password: str | None) -> pdfium.PdfDocument:
         ) from exc
 
 
-def _count_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[int, int]:
-    """Count image objects and table rulings on a page.
+def _count_objects(page: pdfium.PdfPage, width: float, height: float):
+    """Count image objects and table rulings on a page, and return the ruling segments.
 
-    Rulings are what pdfplumber's lattice table finder needs: horizontal and vertical line
-    segments, or cell-sized rectangles. A page with only horizontal lines (underlines,
-    signature lines) scores 0, so the table finder is not run on it. Page-sized
-    background rectangles are ignored.
+    Rulings are what a lattice table needs: horizontal and vertical line segments, or
+    cell-sized rectangles (whose edges count as segments). A page with only horizontal
+    lines (underlines, signature lines) scores 0. Page-sized backgrounds are ignored.
+    Segments are ``("h", x0, x1, y)`` and ``("v", y0, y1, x)`` in PDF points.
     """
     images = horizontal = vertical = boxes = 0
+    segments: list[tuple] = []
     for obj in page.get_objects(max_depth=2):
         kind = obj.type
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
@@ -137,12 +139,66 @@ def _count_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[i
                 continue
             if h < 3 and w >= 20:
                 horizontal += 1
+                segments.append(("h", left, right, (top + bottom) / 2))
             elif w < 3 and h >= 10:
                 vertical += 1
+                segments.append(("v", bottom, top, (left + right) / 2))
             elif w > 8 and h > 8:
                 boxes += 1
+                segments += [("h", left, right, top), ("h", left, right, bottom),
+                             ("v", bottom, top, left), ("v", bottom, top, right)]
     rulings = boxes + (horizontal + vertical if horizontal >= 2 and vertical >= 2 else 0)
-    return images, rulings
+    return images, rulings, segments
+
+
+def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def lattice_tables(textpage: pdfium.PdfTextPage, segments: list[tuple]) -> list[tuple]:
+    """Read a ruled table from PDFium alone: grid lines from the rulings, text per cell.
+
+    Returns ``[(rows, bbox)]`` like :func:`extract_tables` (one grid per page; rows whose
+    cells are all empty are dropped). An empty list means "no usable grid": the caller then
+    falls back to pdfplumber's table finder for that page.
+    """
+    hs = [s for s in segments if s[0] == "h"]
+    vs = [s for s in segments if s[0] == "v"]
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    ys = _cluster([s[3] for s in hs])
+    xs = _cluster([s[3] for s in vs])
+    if len(ys) < 2 or len(xs) < 2 or len(ys) > 200 or len(xs) > 30:
+        return []
+
+    def has_h(y, x0, x1):
+        return any(abs(s[3] - y) <= 2 and s[1] <= x0 + 2 and s[2] >= x1 - 2 for s in hs) or any(
+            abs(s[3] - y) <= 2 and s[1] <= (x0 + x1) / 2 <= s[2] for s in hs)
+
+    def has_v(x, y0, y1):
+        return any(abs(s[3] - x) <= 2 and s[1] <= (y0 + y1) / 2 <= s[2] for s in vs)
+
+    rows = []
+    for top, bottom in zip(reversed(ys[1:]), reversed(ys[:-1])):
+        if not has_v(xs[0], bottom, top) and not has_v(xs[-1], bottom, top):
+            continue  # the band between two tables, or above/below the grid
+        cells = []
+        for left, right in zip(xs[:-1], xs[1:]):
+            if not has_h(top, left, right) and not has_h(bottom, left, right):
+                cells.append("")
+                continue
+            text = textpage.get_text_bounded(left, bottom, right, top)
+            cells.append(" ".join(text.replace("\ufffe", "-").split()))
+        if any(cells):
+            rows.append(tuple(cells))
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return []
+    return [(tuple(rows), (xs[0], ys[0], xs[-1], ys[-1]))]
 
 
 def _lines(rects: list[tuple[float, float, float, float]]) -> list[list[tuple]]:
@@ -333,23 +389,26 @@ def read_pdf_pages(path: Path, *, password: str | None = None, max_pages: int = 
                     f"page {i + 1} cannot be loaded (damaged page tree); re-export the PDF",
                     path=path,
                 ) from exc
+            tables: list = []
             try:
                 width, height = page.get_size()
+                images, rulings, segments = _count_objects(page, width, height)
                 textpage = page.get_textpage()
                 try:
                     chars = textpage.count_chars()
                     if chars:
                         text, method = _page_text(textpage, width, height)
+                        if rulings >= TABLE_RULING_MIN:
+                            tables = lattice_tables(textpage, segments)
                     else:
                         text, method = "", "image-only"
                 finally:
                     textpage.close()
-                images, rulings = _count_objects(page, width, height)
             finally:
                 page.close()
             if not text.strip():
                 method = "image-only" if images else "blank"
-            pages.append(RawPage(i + 1, text, chars, images, rulings, method))
+            pages.append(RawPage(i + 1, text, chars, images, rulings, method, tables))
     finally:
         pdf.close()
     metadata = {
