@@ -2,7 +2,9 @@
 
 Mismatch rules 1-5 and the review flags come from the domain reference
 (``ENGAGEMENT_MODELS.md``). A mismatch is a claim that the evidence contradicts: the
-calibrated probability of the models compatible with the claim is below one half. The
+calibrated probability of the models compatible with the claim is below one half (and the
+contradicting services model has at least 0.2, else no services model is materially
+present and the "services title on a non-services contract" flag covers it). The
 rule that explains it is chosen by (claimed, implemented) and cites the clauses behind
 the finding; pairs the reference has no numbered rule for get rule ``M0`` (claimed one
 model, implements another), still with evidence.
@@ -22,6 +24,7 @@ from .types import Claim, ClaimedModel, Signal
 UNCERTAIN_BELOW = 0.55  # top probability under this: needs human review
 SECONDARY_AT = 0.20  # another model at or above this probability is materially present
 MISMATCH_BELOW = 0.5  # compatible-with-claim probability under this: the claim is contradicted
+FINDING_AT = 0.2  # ... and the contradicting services model must be at least this likely
 
 COMPATIBLE = {
     "staff_augmentation": {"staff_augmentation"},
@@ -154,8 +157,8 @@ def mismatch_warnings(claim: Claim, probabilities: dict[str, float], signals: Se
         return []
     services = {m: p for m, p in probabilities.items() if m in SERVICE_MODELS and m not in compatible}
     finding = max(services, key=services.get)
-    if probabilities.get("out_of_scope", 0.0) > services[finding]:
-        return []  # not a services engagement at all: reported as a review flag instead
+    if services[finding] < FINDING_AT:
+        return []  # no services model is materially present: a review flag covers the title
     rule_id = next((rid for rid, r in RULES.items() if (claimed, finding) in r["pairs"]), "M0")
     claim_quotes = [
         {"page": e.get("page"), "clause": e.get("clause"), "text": e.get("text")} for e in claim.evidence[:2]

@@ -219,10 +219,16 @@ def test_threshold_is_inclusive_at_one_half():
     assert w["rule"] == "1"
 
 
-def test_no_mismatch_warning_when_out_of_scope_dominates():
-    # the claim is contradicted, but the document is not a services engagement at all
-    p = {SA: 0.2, PO: 0.05, MS: 0.1, OOS: 0.65}
+def test_no_mismatch_warning_when_no_services_model_is_materially_present():
+    # the claim is contradicted, but no services model reaches FINDING_AT: a review flag covers it
+    p = {SA: 0.15, PO: 0.05, MS: 0.1, OOS: 0.7}
     assert mismatch_warnings(claim(MS, TITLE), p, ALL_SIGNALS) == []
+
+
+def test_mismatch_warning_when_a_services_model_is_material_beside_out_of_scope():
+    p = {SA: 0.3, PO: 0.05, MS: 0.1, OOS: 0.55}
+    (w,) = mismatch_warnings(claim(MS, TITLE), p, ALL_SIGNALS)
+    assert (w["rule"], w["implemented"]) == ("1", SA)
 
 
 def test_warning_without_matching_signals_has_empty_evidence():
