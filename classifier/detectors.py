@@ -172,6 +172,30 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return s, max(e, end)
 
 
+# Phrases with a negation word that do not negate what they qualify: bounds ("not less
+# than 30 days", "shall not exceed"), and no-fault qualifiers of a right ("without cause",
+# "without liability", "without assigning any reason", "with or without cause").
+_NON_NEGATING = re.compile(
+    r"\b(?:not|no)\s+(?:to\s+)?(?:exceed\w*|more\s+than|less\s+than|later\s+than|earlier\s+than|"
+    r"fewer\s+than|greater\s+than|sooner\s+than)\b|"
+    r"\b(?:with\s+or\s+)?without\s+(?:any\s+)?(?:cause|reason|liability|penalty|"
+    r"(?:the\s+)?(?:payment\s+of\s+)?(?:any\s+)?(?:penalty|termination\s+(?:fee|charge)s?)|"
+    r"(?:assigning|giving|stating|specifying)\s+(?:any\s+)?reasons?)\b|"
+    r"\bwithout\s+(?:any\s+)?(?:prior\s+)?(?:notice|notification)\b|"
+    r"\bfor\s+any\s+or\s+no\s+reason\b|\bfor\s+any\s+reason\s+or\s+(?:for\s+)?no\s+reason\b",
+    re.I,
+)
+
+
+def _mask_non_negating(text: str, s_start: int, s_end: int) -> str:
+    """``text`` with the non-negating phrases of the sentence ``[s_start, s_end)`` blanked."""
+    sentence = text[s_start:s_end]
+    if not _NON_NEGATING.search(sentence):
+        return text
+    blanked = _NON_NEGATING.sub(lambda m: "_" * len(m.group(0)), sentence)
+    return text[:s_start] + blanked + text[s_end:]
+
+
 def read_context(pattern, clause_text: str, m_start: int, m_end: int, s_start: int, s_end: int,
                  heading_chain: str, kind: str) -> str:
     """How one match reads in its sentence and clause (see module docstring)."""
@@ -179,10 +203,13 @@ def read_context(pattern, clause_text: str, m_start: int, m_end: int, s_start: i
     if pattern.anti and any(re.search(a, sentence, re.I) for a in pattern.anti):
         return "lookalike"
     if not pattern.negation_ok:
-        inside = clause_text[m_start:m_end]
+        # quantities and no-fault qualifiers ("not less than", "without cause") hold a
+        # negation word but do not negate the match: blank them before reading negation
+        masked = _mask_non_negating(clause_text, s_start, s_end)
+        inside = masked[m_start:m_end]
         if _NEG_INSIDE.search(inside):
             return "negated"
-        prefix = clause_text[s_start:m_start]
+        prefix = masked[s_start:m_start]
         breaks = list(_SCOPE_BREAK.finditer(prefix))
         if breaks:
             prefix = prefix[breaks[-1].end():]

@@ -38,6 +38,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "C": 0.05,
     "text_C": 10.0,
     "meta_C": 1.0,
+    "meta_class_weight": "balanced",
     "max_features": 20000,
     "stack_folds": 5,
     "feature_set": "compact",
@@ -93,7 +94,7 @@ def build_pipeline(params: dict[str, Any] | None = None):
     )
     stack = StackingClassifier(
         estimators=[("signals", signals), ("text", text)],
-        final_estimator=LogisticRegression(C=p["meta_C"], class_weight="balanced", max_iter=5000),
+        final_estimator=LogisticRegression(C=p["meta_C"], class_weight=p["meta_class_weight"], max_iter=5000),
         cv=StratifiedKFold(p["stack_folds"], shuffle=True, random_state=SEED),
         stack_method="predict_proba",
     )
