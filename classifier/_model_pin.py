@@ -1,3 +1,3 @@
 """SHA-256 of the bundled model, pinned in code: a model file is code when loaded."""
 
-MODEL_SHA256 = "fa2f5d8e34c2979b88ffad6667d7eff970e62c30b07ba6e4841751668dc6f84a"
+MODEL_SHA256 = "0ca8b059495a63f1d15a878e13bc70d8425ec22531e5d6a1f870070bb918ec42"

@@ -35,7 +35,7 @@ MODEL_ENV = "CONTRACT_CLASSIFIER_MODEL"
 SEED = 20261122
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "C": 0.05,
+    "C": 0.1,
     "text_C": 10.0,
     "meta_C": 1.0,
     "meta_class_weight": "balanced",
