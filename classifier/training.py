@@ -324,6 +324,10 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         "",
         "## Limits",
         "",
+        "The signal branch's regularisation (C) was chosen from a small grid (0.02-0.5) on these same "
+        "cross-validation folds, and the signal patterns were written after reading the labelled documents' "
+        "evidence quotes, so these figures are somewhat optimistic; the unlabelled corpus documents are kept "
+        "for a blind evaluation. "
         "Trained on few real documents; public filings are noisy (redactions, missing exhibits). "
         "Predictions under the uncertainty threshold need human review. Not legal advice.",
         "",
