@@ -410,10 +410,37 @@ def detect_signals(
     for clause in clauses:
         found.extend(_clause_signals(doc, clauses, clause))
     found.extend(table_signals(doc, clauses))
-    found = _decay_repeats(_merge(found))
+    found = _decay_repeats(_merge(_not_claims(found, clauses)))
     if not include_suppressed:
         found = [s for s in found if s.positive]
     return tuple(sorted(found, key=lambda s: (s.start, s.family)))
+
+
+# Patterns that name an engagement model rather than implement one: in a title or recital
+# they are the document's claim (see claims.py), not evidence of what its clauses do.
+_MODEL_NAME_PATTERNS = frozenset({"scope.ongoing_function.managed_svc"})
+TITLE_MIN, TITLE_MAX = 250, 700
+
+
+def _not_claims(signals: list[Signal], clauses: Sequence[Clause]) -> list[Signal]:
+    """Read matches in the title, and model names in recitals, as claims (not positive)."""
+    from dataclasses import replace
+
+    first_body = next(
+        (c for c in clauses
+         if (c.number and not (c.kind == "exhibit" and c.start < TITLE_MIN)) or c.kind == "recital"),
+        None,
+    )
+    # a title exists only above a body: an unstructured snippet is all body
+    title_end = min(TITLE_MAX, first_body.start) if first_body else 0
+    out = []
+    for s in signals:
+        if s.source == "text" and s.start < title_end and s.positive:
+            s = replace(s, context="title", weight=0.0)
+        elif s.pattern in _MODEL_NAME_PATTERNS and s.context == "recital":
+            s = replace(s, context="claim", weight=0.0)
+        out.append(s)
+    return out
 
 
 def _decay_repeats(signals: list[Signal]) -> list[Signal]:
