@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from .clauses import clause_ref
-from .nlp import find_matches, get_pipeline, patterns_by_id  # noqa: F401 (get_pipeline: API)
+from .nlp import MATCHES_KEY, get_pipeline, patterns_by_id
 from .types import Clause, Document, Signal, Table
 from .values import parse_money, parse_values
 
@@ -218,7 +218,8 @@ def read_context(pattern, clause_text: str, m_start: int, m_end: int, s_start: i
             return "negated"
         if _NEG_AFTER.search(clause_text[m_end:s_end][:120]):
             return "negated"
-    if _DEFINITION.search(sentence) or _DEFINITION_HEADING.search(heading_chain.split(" / ")[0] if heading_chain else ""):
+    own_heading = heading_chain.split(" / ")[0] if heading_chain else ""
+    if _DEFINITION.search(sentence) or _DEFINITION_HEADING.search(own_heading):
         return "definition"
     if pattern.family not in _BOILERPLATE_EXEMPT and heading_chain and _BOILERPLATE_HEADING.search(
         heading_chain
@@ -255,13 +256,13 @@ def recital_extent(clauses: Sequence[Clause], clause: Clause) -> int:
     return 0
 
 
-def _clause_signals(doc: Document, clauses: Sequence[Clause], clause: Clause) -> list[Signal]:
+def _clause_signals(doc: Document, clauses: Sequence[Clause], clause: Clause, matches) -> list[Signal]:
     text = clause.text
     chain = _heading_chain(clauses, clause.index)
     ref = clause_ref(clauses, clause.index) or clause.kind
     recital_end = recital_extent(clauses, clause)
     found: list[Signal] = []
-    for pat, m_start, m_end in find_matches(text):
+    for pat, m_start, m_end in matches:
         s_start, s_end = _sentence_bounds(text, m_start, m_end)
         kind = clause.kind if m_start < recital_end else "clause"
         context = read_context(pat, text, m_start, m_end, s_start, s_end, chain, kind)
@@ -334,7 +335,6 @@ def table_signals(doc: Document, clauses: Sequence[Clause]) -> list[Signal]:
             continue
         header = " ".join(table.rows[0])
         role_col = bool(_ROLE_H.search(header))
-        rate_col = bool(_RATE_H.search(header))
         unit_col = bool(_UNIT_H.search(header))
         sla_head = bool(_SLA_H.search(header))
         header_unit = "hour" if _HOURLY_H.search(header) else ("month" if _MONTHLY_H.search(header) else "")
@@ -407,8 +407,9 @@ def detect_signals(
         keeping the strongest.
     """
     found: list[Signal] = []
-    for clause in clauses:
-        found.extend(_clause_signals(doc, clauses, clause))
+    nlp = get_pipeline()
+    for clause, sdoc in zip(clauses, nlp.pipe((c.text for c in clauses), batch_size=64)):
+        found.extend(_clause_signals(doc, clauses, clause, sdoc.user_data.get(MATCHES_KEY, ())))
     found.extend(table_signals(doc, clauses))
     found = _decay_repeats(_merge(_not_claims(found, clauses)))
     if not include_suppressed:

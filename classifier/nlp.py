@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 
 SPANS_KEY = "signals"
+MATCHES_KEY = "signal_matches"
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,10 @@ def _regex_ruler_factory():
         def regex_ruler(doc: Doc) -> Doc:
             group = doc.spans[spans_key] if spans_key in doc.spans else SpanGroup(doc)
             spans = list(group)
-            for pat, start, end in find_matches(doc.text):
+            matches = find_matches(doc.text)
+            # exact character offsets for the detectors (spans snap to token boundaries)
+            doc.user_data[MATCHES_KEY] = matches
+            for pat, start, end in matches:
                 span = doc.char_span(start, end, label=pat.family, alignment_mode="expand",
                                      span_id=pat.id)
                 if span is not None:
@@ -222,9 +226,13 @@ def _regex_ruler_factory():
 
 @lru_cache(maxsize=1)
 def get_pipeline():
-    """A spaCy pipeline wrapping :func:`find_matches` (built once per process).
+    """The shared spaCy pipeline (built once per process; each worker builds its own).
 
-    The detectors call :func:`find_matches` directly; this is for callers wanting spans.
+    ``spacy.blank("en")`` tokenizer, ``sentencizer``, then ``regex_ruler``: every pattern of
+    ``patterns/*.jsonl`` (phrase, token and regex patterns, compiled to anchored regular
+    expressions, see :func:`find_matches`) becomes a span in ``doc.spans["signals"]``
+    labelled with its family, and the exact match offsets go to ``doc.user_data``.
+    The detectors run every clause through this pipeline.
     """
     import spacy
 

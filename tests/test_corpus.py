@@ -6,8 +6,6 @@ import importlib.util
 import statistics
 from pathlib import Path
 
-import pytest
-
 from classifier.clauses import split_clauses
 from classifier.ingest import read_document
 
@@ -35,7 +33,9 @@ def test_cuad_pdfs_match_their_text_twins(corpus_dir):
 
 
 def test_every_other_pdf_and_docx_extracts(corpus_dir):
-    files = [p for p in corpus_dir.rglob("*") if p.suffix.lower() in (".pdf", ".docx") and "pdf/cuad" not in p.as_posix()]
+    files = [
+        p for p in corpus_dir.rglob("*") if p.suffix.lower() in (".pdf", ".docx") and "pdf/cuad" not in p.as_posix()
+    ]
     assert len(files) >= 19
     for path in files:
         doc = read_document(path)
