@@ -18,11 +18,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from .clauses import clause_ref
+from .clauses import TITLE_MAX, clause_ref, first_body_clause
 from .types import Claim, ClaimedModel, Clause, Document
 
-TITLE_CHARS = 700
-TITLE_MIN = 250
 _SELF = re.compile(
     r"\b(?:this|the\s+present)\s+(?:agreement|sow|statement\s+of\s+work|contract|order|task\s+order|"
     r"engagement|solicitation|rfp|rfq|request\s+for\s+(?:proposals?|quotes?|quotations?))\b|"
@@ -83,16 +81,8 @@ def _scan(text: str, base: int, zone: str, doc: Document, ref: str, need_self: b
 
 
 def _zones(doc: Document, clauses: Sequence[Clause]):
-    # EDGAR exhibit labels ("EXHIBIT 10.46") open many filings: the title follows them
-    first_body = next(
-        (
-            c
-            for c in clauses
-            if (c.number and not (c.kind == "exhibit" and c.start < TITLE_MIN)) or c.kind == "recital"
-        ),
-        None,
-    )
-    title_end = min(TITLE_CHARS, first_body.start if first_body else len(doc.text))
+    first_body = first_body_clause(clauses)
+    title_end = min(TITLE_MAX, first_body.start if first_body else len(doc.text))
     yield "title", [(doc.metadata.get("title") or "", -1, "title", False), (doc.text[:title_end], 0, "title", False)]
     zone2 = []
     for c in clauses:

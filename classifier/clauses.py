@@ -366,3 +366,20 @@ def clause_ref(clauses, index: int) -> str:
         else:
             chain.append(p)
     return " ".join(chain)
+
+
+TITLE_MIN = 250  # an exhibit label before this offset ("EXHIBIT 10.46") precedes the title
+TITLE_MAX = 700  # a title zone never runs longer than this
+
+
+def first_body_clause(clauses):
+    """The first clause of the body proper: a numbered clause or a recital.
+
+    Everything before it is the title zone. EDGAR exhibit labels that open many filings
+    ("EXHIBIT 10.46") are not the body: the title follows them.
+    """
+    return next(
+        (c for c in clauses
+         if (c.number and not (c.kind == "exhibit" and c.start < TITLE_MIN)) or c.kind == "recital"),
+        None,
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .clauses import clause_ref
+from .clauses import TITLE_MAX, clause_ref, first_body_clause
 from .nlp import MATCHES_KEY, get_pipeline, patterns_by_id
 from .types import Clause, Document, Signal, Table
 from .values import parse_money, parse_values
@@ -420,18 +420,13 @@ def detect_signals(
 # Patterns that name an engagement model rather than implement one: in a title or recital
 # they are the document's claim (see claims.py), not evidence of what its clauses do.
 _MODEL_NAME_PATTERNS = frozenset({"scope.ongoing_function.managed_svc"})
-TITLE_MIN, TITLE_MAX = 250, 700
 
 
 def _not_claims(signals: list[Signal], clauses: Sequence[Clause]) -> list[Signal]:
     """Read matches in the title, and model names in recitals, as claims (not positive)."""
     from dataclasses import replace
 
-    first_body = next(
-        (c for c in clauses
-         if (c.number and not (c.kind == "exhibit" and c.start < TITLE_MIN)) or c.kind == "recital"),
-        None,
-    )
+    first_body = first_body_clause(clauses)
     # a title exists only above a body: an unstructured snippet is all body
     title_end = min(TITLE_MAX, first_body.start) if first_body else 0
     out = []
