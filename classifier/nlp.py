@@ -183,8 +183,11 @@ def compiled_regexes() -> tuple[tuple[Pattern, re.Pattern, tuple[str, ...]], ...
     return tuple(out)
 
 
-def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
-    """Every pattern match in ``text``: ``(pattern, start, end)``, in pattern order."""
+def find_matches_reference(text: str) -> list[tuple[Pattern, int, int]]:
+    """Plain reference for :func:`find_matches`: ``finditer`` of every anchor-gated regex.
+
+    Kept to test the windowed matcher against; never used on the hot path.
+    """
     lower = text.lower()
     if len(lower) != len(text):  # rare case-mapping length changes: no gating
         lower = None
@@ -196,6 +199,336 @@ def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
             if m.end() > m.start():
                 out.append((pat, m.start(), m.end()))
     return out
+
+
+# ----------------------------------------------------------------------------- windows
+# Every match of a regex contains an occurrence of one of its anchors, and starts at most
+# ``prefix`` characters before it (the widest the regex can consume before the anchor's
+# literal run). So a match can only start in ``[occurrence - prefix, occurrence]``: the
+# matcher tries those start positions, in order, instead of every position of the text
+# (CPython cannot fast-scan case-insensitive patterns that open with ``\b`` / ``(?<!\w)``).
+#
+# Widths are linear in the longest run, in the text, of each character class repeated
+# without bound (``\s+``, ``\w+``, ``[^|]*``): a ``\s+`` never consumes more than the
+# longest whitespace run of the text. ``rx.match(text, p, hi)`` with ``hi`` beyond
+# everything the regex can look at from ``p`` (consumption plus lookaheads plus a margin)
+# behaves exactly as on the whole text, so the result is the same list of
+# non-overlapping, left-to-right matches as ``finditer``. Anything the analysis cannot
+# bound (nested unbounded repeats, backreferences, non-ASCII anchors) runs ``finditer``.
+_MARGIN = 4  # \b, (?!\w), $ peek a character or two past the last consumed one
+_SMALL_WINDOW = 12  # windows this narrow try rx.match at each start; wider ones rx.search
+_FULL_SCAN_SHARE = 0.5  # windows covering more of the text than this: plain finditer
+# Non-ASCII characters that match an ASCII letter case-insensitively (U+0130 İ, U+0131 ı,
+# U+017F ſ, U+212A Kelvin sign): with any of them in a text, anchors found in its
+# lower-cased form may not line up with matches, so that text runs plain finditer.
+_RISKY = ("\u0130", "\u0131", "\u017f", "\u212a")
+_ANCHOR_PUNCT = "-&'/%$.*"
+_WIDTH1 = (_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.IN, _sre_c.ANY)
+_REPEATS = tuple(
+    op for op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)) if op
+)
+
+# A width form is ``(const, {class_key: coefficient})``; ``None`` means unbounded.
+_Form = tuple  # (int, dict)
+
+
+def _f_add(a, b):
+    if a is None or b is None:
+        return None
+    d = dict(a[1])
+    for k, v in b[1].items():
+        d[k] = d.get(k, 0) + v
+    return (a[0] + b[0], d)
+
+
+def _f_max(a, b):
+    if a is None or b is None:
+        return None
+    d = dict(a[1])
+    for k, v in b[1].items():
+        d[k] = max(d.get(k, 0), v)
+    return (max(a[0], b[0]), d)
+
+
+def _f_scale(a, n):
+    if a is None:
+        return None
+    return (a[0] * n, {k: v * n for k, v in a[1].items()})
+
+
+_ZERO = (0, {})
+
+
+class _Classes:
+    """Unbounded single-character items, each with a compiled ``item+`` run regex."""
+
+    def __init__(self):
+        self.keys: dict[tuple, int] = {}
+        self.runs: list[re.Pattern] = []
+
+    def key(self, item, flags) -> int | None:
+        k = (repr(item), flags)
+        if k not in self.keys:
+            try:
+                from re import _compiler as _sre_k  # Python >= 3.11
+
+                state = _sre_p.State()
+                sub = _sre_p.SubPattern(state, [item])
+                rep = _sre_p.SubPattern(state, [(_sre_c.MAX_REPEAT, (1, _sre_c.MAXREPEAT, sub))])
+                rx = _sre_k.compile(rep, flags)
+            except Exception:  # noqa: BLE001 - no windows for this pattern, never a failure
+                return None
+            self.keys[k] = len(self.runs)
+            self.runs.append(rx)
+        return self.keys[k]
+
+
+def _width(items, flags, classes: _Classes, lookahead: bool):
+    """Width form of a parsed sequence (``lookahead``: add what lookaheads inspect)."""
+    total = _ZERO
+    for op, av in items:
+        if op in _WIDTH1:
+            w = (1, {})
+        elif op is _sre_c.AT:
+            w = _ZERO
+        elif op is _sre_c.SUBPATTERN:
+            w = _width(av[-1], (flags | av[1]) & ~av[2], classes, lookahead)
+        elif op is getattr(_sre_c, "ATOMIC_GROUP", None):
+            w = _width(av, flags, classes, lookahead)
+        elif op is _sre_c.BRANCH:
+            w = _ZERO
+            for branch in av[1]:
+                w = _f_max(w, _width(branch, flags, classes, lookahead))
+        elif op in _REPEATS:
+            lo, hi, sub = av
+            if hi != _sre_c.MAXREPEAT:
+                w = _f_scale(_width(sub, flags, classes, lookahead), hi)
+            elif len(sub) == 1 and sub[0][0] in _WIDTH1:
+                k = classes.key(sub[0], flags)
+                w = None if k is None else (0, {k: 1})
+            else:
+                return None
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            w = _width(av[1], flags, classes, lookahead) if lookahead and av[0] == 1 else _ZERO
+        else:  # backreferences, conditionals, anything unknown
+            return None
+        total = _f_add(total, w)
+        if total is None:
+            return None
+    return total
+
+
+_TYPICAL_RUN = 12  # a typical longest run, to rank anchor sets before seeing a text
+_KEEP_SETS = 3  # anchor sets kept per regex; each text uses the one with fewest candidates
+
+
+def _set_cost(alts) -> float:
+    """Static cost of an anchor set: short anchors occur often, prefixes widen windows."""
+    cost = 0.0
+    for a, p in alts:
+        width = p[0] + _TYPICAL_RUN * sum(p[1].values()) + 1
+        cost += width * (8 if len(a) <= 3 else 3 if len(a) <= 5 else 1)
+    return cost
+
+
+def _anchor_sets(items, flags, classes: _Classes) -> list[list[tuple[str, _Form]]]:
+    """Anchor sets of a parsed sequence, cheapest first: each set is ``[(anchor, prefix)]``;
+    every match contains one anchor of each set, starting at most ``prefix`` characters
+    after the match start.
+    """
+    sets: list[list[tuple[str, _Form]]] = []
+    run: list[str] = []
+    run_prefix = _ZERO
+    prefix: _Form | None = _ZERO
+
+    def consider(alts):
+        if alts and all(a and p is not None for a, p in alts):
+            sets.append(alts)
+
+    def shifted(inner, by):
+        return [[(a, _f_add(by, p)) for a, p in s] for s in inner]
+
+    def flush():
+        if run:
+            consider([("".join(run), run_prefix)])
+            run.clear()
+
+    for item in items:
+        op, av = item
+        if op is _sre_c.LITERAL:
+            ch = chr(av)
+            if ch.isascii() and (ch.isalnum() or ch in _ANCHOR_PUNCT):
+                if not run:
+                    run_prefix = prefix
+                run.append(ch.lower())
+                prefix = _f_add(prefix, (1, {}))
+                continue
+        flush()
+        if op is _sre_c.SUBPATTERN:
+            for s in shifted(_anchor_sets(av[-1], (flags | av[1]) & ~av[2], classes), prefix):
+                consider(s)
+        elif op is _sre_c.BRANCH:
+            alts: list = []
+            for branch in av[1]:
+                inner = _anchor_sets(branch, flags, classes)
+                if not inner:
+                    alts = []
+                    break
+                alts.extend(shifted(inner[:1], prefix)[0])
+            if alts and len(alts) <= _MAX_ALTS:
+                consider(alts)
+        elif op in _REPEATS and av[0] >= 1:
+            for s in shifted(_anchor_sets(av[2], flags, classes), prefix):
+                consider(s)
+        prefix = _f_add(prefix, _width([item], flags, classes, False))
+        if prefix is None:
+            break  # nothing after an unbounded stretch can bound a start
+    flush()
+    sets.sort(key=_set_cost)
+    return sets[:_KEEP_SETS]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to run one regex in windows: anchor sets with prefix bounds, and its reach.
+
+    Forms are ``(const, ((class, coefficient), ...))``, evaluated on a text's longest runs.
+    """
+
+    sets: tuple[tuple[tuple[str, int, tuple[tuple[int, int], ...]], ...], ...]  # ((anchor, const, coefs),)
+    reach: tuple[int, tuple[tuple[int, int], ...]]
+    classes: tuple[int, ...]
+
+
+def _plan(rx: re.Pattern, classes: _Classes) -> _Plan | None:
+    try:
+        parsed = _sre_p.parse(rx.pattern, rx.flags)
+    except Exception:  # noqa: BLE001 - no windows, never a failure
+        return None
+    flags = parsed.state.flags
+    reach = _width(list(parsed), flags, classes, True)
+    sets = _anchor_sets(list(parsed), flags, classes)
+    if reach is None or not sets:
+        return None
+    out = []
+    for alts in sets:
+        merged: dict[str, tuple] = {}
+        for a, p in alts:  # one prefix bound per anchor string: the widest
+            merged[a] = _f_max(merged[a], p) if a in merged else p
+        out.append(tuple((a, p[0], tuple(sorted(p[1].items()))) for a, p in sorted(merged.items())))
+    used = set(reach[1]) | {k for s in out for _, _, ks in s for k, _ in ks}
+    return _Plan(tuple(out), (reach[0], tuple(sorted(reach[1].items()))), tuple(sorted(used)))
+
+
+@lru_cache(maxsize=1)
+def _matchers():
+    """``(pattern, regex, gate anchors, plan or None)`` per pattern, and the class run regexes."""
+    classes = _Classes()
+    out = tuple((p, rx, anchors, _plan(rx, classes)) for p, rx, anchors in compiled_regexes())
+    return out, tuple(classes.runs)
+
+
+def _longest_run(rx: re.Pattern, text: str) -> int:
+    return max(map(len, rx.findall(text)), default=0)
+
+
+def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
+    """Every pattern match in ``text``: ``(pattern, start, end)``, in pattern order.
+
+    The same list as :func:`find_matches_reference` (anchor gate, then ``finditer``), found
+    by trying only the start positions the anchors allow (see "windows" above).
+    """
+    matchers, class_runs = _matchers()
+    n = len(text)
+    lower = text.lower()
+    if len(lower) != n:  # rare case-mapping length changes: no gating, no windows
+        lower = None
+    windows = lower is not None and (text.isascii() or not any(c in text for c in _RISKY))
+    runs: dict[int, int] = {}
+    out = []
+    for pat, rx, anchors, plan in matchers:
+        if anchors and lower is not None and not any(a in lower for a in anchors):
+            continue
+        if windows and plan is not None:
+            for k in plan.classes:
+                if k not in runs:
+                    runs[k] = _longest_run(class_runs[k], text)
+            best, best_cost = None, 0
+            for s in plan.sets:  # the set with the fewest candidate start positions
+                cost = 0
+                for a, const, coefs in s:
+                    c = lower.count(a)
+                    if c:
+                        cost += c * (const + 1 + sum(k * runs[j] for j, k in coefs))
+                if best is None or cost < best_cost:
+                    best, best_cost = s, cost
+                    if not cost:
+                        break
+            if not best_cost:  # every match holds an anchor of every set
+                continue
+            spans = []
+            for a, const, coefs in best:
+                i = lower.find(a)
+                if i < 0:
+                    continue
+                back = const + sum(k * runs[j] for j, k in coefs)
+                while i >= 0:
+                    spans.append((i - back, i))
+                    i = lower.find(a, i + 1)
+            if not spans:  # every match contains one of the plan's anchors
+                continue
+            spans.sort()
+            merged = []
+            lo, hi = spans[0]
+            for s, e in spans[1:]:
+                if s <= hi + 1:
+                    if e > hi:
+                        hi = e
+                else:
+                    merged.append((lo, hi))
+                    lo, hi = s, e
+            merged.append((lo, hi))
+            if sum(e - s + 1 for s, e in merged) <= _FULL_SCAN_SHARE * n:
+                reach = plan.reach[0] + sum(c * runs[k] for k, c in plan.reach[1]) + _MARGIN
+                _windowed(pat, rx, text, merged, reach, out)
+                continue
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                out.append((pat, m.start(), m.end()))
+    return out
+
+
+def _windowed(pat, rx: re.Pattern, text: str, windows, reach: int, out: list) -> None:
+    """``finditer`` of ``rx`` restricted to matches starting inside ``windows``."""
+    n = len(text)
+    pos = 0
+    for lo, hi in windows:
+        if lo < pos:
+            lo = pos
+        if hi >= n:
+            hi = n - 1
+        end = hi + reach
+        if end > n:
+            end = n
+        while lo <= hi:
+            found = None
+            if hi - lo < _SMALL_WINDOW:
+                match = rx.match
+                for p in range(lo, hi + 1):
+                    found = match(text, p, end)
+                    if found is not None:
+                        break
+            else:
+                found = rx.search(text, lo, end)
+                if found is not None and found.start() > hi:
+                    found = None
+            if found is None:
+                break
+            s, e = found.span()
+            if e > s:
+                out.append((pat, s, e))
+            pos = e if e > s else e + 1
+            lo = pos
 
 
 def _regex_ruler_factory():
