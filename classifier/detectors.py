@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from .clauses import TITLE_MAX, clause_ref, first_body_clause
-from .nlp import MATCHES_KEY, get_pipeline, patterns_by_id
+from .nlp import MATCHES_KEY, get_pipeline, patterns_by_id, warm_tokenizer
 from .types import Clause, Document, Signal, Table
 from .values import parse_money, parse_values
 
@@ -156,10 +156,10 @@ def _is_end(text: str, m: re.Match) -> bool:
     return not _NO_END_BEFORE.search(head) or head[-1:].isupper() and head[-2:-1].isalpha()
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of ``text`` around ``[start, end)`` (a sentence may hold the match)."""
+def _sentence_bounds_scan(text: str, start: int, end: int) -> tuple[int, int]:
+    """Reference for :func:`_sentence_bounds`: scan the text around the match each time."""
     s = 0
-    for m in _SENT_END.finditer(text, max(0, start - 2000), start):
+    for m in _SENT_END.finditer(text, max(0, start - _SENT_LOOKBACK), start):
         if m.end() <= start and _is_end(text, m):
             s = m.end()
     e = len(text)
@@ -167,6 +167,58 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         if _is_end(text, m):
             e = m.end()
             break
+    while s < start and text[s].isspace():
+        s += 1
+    return s, max(e, end)
+
+
+_SENT_LOOKBACK = 2000
+# The sentence ends of the last clause asked about: (text, starts, ends, punct, is_end).
+# One scan of a clause serves every match in it (the detectors ask clause by clause).
+_SENT_CACHE: list = [None, (), (), (), ()]
+
+
+def _sentence_ends(text: str):
+    c = _SENT_CACHE
+    if c[0] is not text and c[0] != text:
+        ms = list(_SENT_END.finditer(text))
+        c[:] = [text, [m.start() for m in ms], [m.end() for m in ms],
+                [m.group(0)[0] != "\n" for m in ms], [_is_end(text, m) for m in ms]]
+    return c[1], c[2], c[3], c[4]
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` around ``[start, end)`` (a sentence may hold the match).
+
+    The same bounds as :func:`_sentence_bounds_scan`, from one scan of the whole text: a
+    scan started at ``lo`` sees the same sentence ends as the whole-text scan unless ``lo``
+    falls strictly inside one of them (then the reference scan runs), and stopping the scan
+    at ``start`` only loses an end that reaches ``start`` (or, after . ! ? ;, whose
+    following whitespace lies at or beyond ``start``).
+    """
+    import bisect
+
+    starts, ends, punct, is_end = _sentence_ends(text)
+    lo = max(0, start - _SENT_LOOKBACK)
+    q = max(end - 1, start)
+    i = bisect.bisect_right(starts, lo) - 1
+    j = bisect.bisect_right(starts, q) - 1
+    if (i >= 0 and starts[i] < lo < ends[i]) or (j >= 0 and starts[j] < q < ends[j]):
+        return _sentence_bounds_scan(text, start, end)
+    s = 0
+    k = bisect.bisect_right(ends, start) - 1  # the last end at or before start
+    while k >= 0 and starts[k] >= lo:
+        if is_end[k] and (ends[k] < start or not punct[k]):
+            s = ends[k]
+            break
+        k -= 1
+    e = len(text)
+    k = bisect.bisect_left(starts, q)
+    while k < len(starts):
+        if is_end[k]:
+            e = ends[k]
+            break
+        k += 1
     while s < start and text[s].isspace():
         s += 1
     return s, max(e, end)
@@ -408,7 +460,7 @@ def detect_signals(
     """
     found: list[Signal] = []
     nlp = get_pipeline()
-    for clause, sdoc in zip(clauses, nlp.pipe((c.text for c in clauses), batch_size=64)):
+    for clause, sdoc in zip(clauses, nlp.pipe(warm_tokenizer(nlp, [c.text for c in clauses]), batch_size=64)):
         found.extend(_clause_signals(doc, clauses, clause, sdoc.user_data.get(MATCHES_KEY, ())))
     found.extend(table_signals(doc, clauses))
     found = _decay_repeats(_merge(_not_claims(found, clauses)))
