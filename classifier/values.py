@@ -86,9 +86,17 @@ def parse_percents(text: str) -> list[dict[str, Any]]:
     return out
 
 
+# Every duration holds a figure or a redaction mark ([, *) and a unit word: without both,
+# skip the full scan (the duration regex tries a word prefix at every letter).
+_DUR_FIGURE = re.compile(r"\d|\[|\*")
+_DUR_UNIT = re.compile(r"min|hour|hr|day|week|month|year", re.I)
+
+
 def parse_durations(text: str) -> list[dict[str, Any]]:
     """Durations such as "within 4 hours", "thirty (30) days", "three (3) years"."""
-    out = []
+    out: list[dict[str, Any]] = []
+    if not _DUR_FIGURE.search(text) or not _DUR_UNIT.search(text):
+        return out
     for m in DURATION.finditer(text):
         v = m.group("v")
         unit = m.group("unit").lower().rstrip("s")
