@@ -13,14 +13,16 @@ import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ClassifierError, InputError, TimeLimitError
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
 
 SCHEMA_VERSION = 1
 DEFAULT_TIME_LIMIT = 120  # seconds per file
 
-_MODEL_CACHE: dict[str, Any] = {}
 
 
 def iter_files(root: Path) -> Iterator[Path]:
@@ -127,24 +129,22 @@ def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
 
 
 def process_file(
-    path: str, model_path: str | None, password: str | None, max_pages: int, time_limit: float | None
-) -> dict[str, Any]:
-    """Classify one file inside a worker; never raises for a bad file."""
-    from .model import load_model
-    from .pipeline import classify_path
+    path: str, password: str | None, max_pages: int, time_limit: float | None
+) -> Analysis | dict[str, Any]:
+    """Read and analyse one file inside a worker: an Analysis, or an error record.
+
+    Workers need no model (no scikit-learn import): the parent classifies the analyses
+    as they arrive, while the workers read the next files. Never raises for a bad file.
+    """
+    from . import analysis as analysis_mod
 
     use_alarm = bool(time_limit) and hasattr(signal, "SIGALRM")
     old = None
     try:
-        key = str(model_path)
-        if key not in _MODEL_CACHE:
-            _MODEL_CACHE[key] = load_model(model_path)
-        model = _MODEL_CACHE[key]
         if use_alarm:
             old = signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, float(time_limit))
-        verdict = classify_path(path, model, password=password, max_pages=max_pages)
-        return verdict_record(verdict)
+        return analysis_mod.analyse_path(path, password=password, max_pages=max_pages)
     except _Alarm:
         err = TimeLimitError(f"stopped after the {time_limit:g} s per-file time limit; raise --timeout", path=path)
         return error_record(path, err.code, str(err))
@@ -153,7 +153,7 @@ def process_file(
     except MemoryError:
         return error_record(path, "out_of_memory", f"{path}: ran out of memory reading this file")
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
-        return error_record(path, "internal", f"{path}: internal error {type(exc).__name__}: {exc}".split("\n")[0])
+        return error_record(path, "internal", _internal(path, exc))
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -161,27 +161,55 @@ def process_file(
                 signal.signal(signal.SIGALRM, old)
 
 
-def _guarded(path, *args) -> dict[str, Any]:
+def _internal(path, exc: BaseException) -> str:
+    return f"{path}: internal error {type(exc).__name__}: {exc}".split("\n")[0]
+
+
+def _guarded(path, *args) -> Analysis | dict[str, Any]:
     """``process_file`` that cannot raise: anything that escapes becomes an error record."""
     try:
         return process_file(path, *args)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
-        return error_record(path, "internal", f"{path}: internal error {type(exc).__name__}: {exc}".split("\n")[0])
+        return error_record(path, "internal", _internal(path, exc))
 
 
-def _isolated(path, model_path, password, max_pages, time_limit) -> dict[str, Any]:
+def _isolated(path, password, max_pages, time_limit) -> Analysis | dict[str, Any]:
     """Run one file in its own process, so a native crash is pinned on that file."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1) as pool:
-        fut = pool.submit(_guarded, path, model_path, password, max_pages, time_limit)
+        fut = pool.submit(_guarded, path, password, max_pages, time_limit)
         try:
             return fut.result(timeout=(time_limit or 600) + 60)
         except BrokenProcessPool:
             return error_record(path, "crashed", f"{path}: the worker process crashed reading this file")
         except TimeoutError:
             return error_record(path, "timeout", f"{path}: stopped after the per-file time limit")
+
+
+class _Classifier:
+    """Turns worker results into records in the parent; loads the model on first use."""
+
+    def __init__(self, model_path: str | None):
+        self.model_path = model_path
+        self.model = None
+
+    def __call__(self, path: str, result: Analysis | dict[str, Any]) -> dict[str, Any]:
+        if isinstance(result, dict):
+            return result
+        from .pipeline import decide
+
+        try:
+            if self.model is None:
+                from .model import load_model
+
+                self.model = load_model(self.model_path)
+            return verdict_record(decide(result, self.model))
+        except ClassifierError as err:
+            return error_record(path, err.code, str(err), sha256=result.doc.sha256)
+        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+            return error_record(path, "internal", _internal(path, exc), sha256=result.doc.sha256)
 
 
 def run_batch(
@@ -193,13 +221,19 @@ def run_batch(
     max_pages: int = 1000,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Iterator[dict[str, Any]]:
-    """Yield one record per path, in completion order."""
-    args = (model_path, password, max_pages, time_limit)
+    """Yield one record per path, in completion order.
+
+    Workers read and analyse files (extraction, clauses, signals, features); this process
+    classifies each analysis as it arrives. The model loads here while the workers start,
+    so its import cost overlaps theirs instead of adding to every worker.
+    """
+    args = (password, max_pages, time_limit)
+    finish = _Classifier(model_path)
     todo = [str(p) for p in paths]
     done: set[str] = set()
     if jobs <= 1:
         for p in todo:
-            yield _guarded(p, *args)
+            yield finish(p, _guarded(p, *args))
         return
     from joblib import Parallel, delayed
     from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -215,15 +249,20 @@ def run_batch(
 
     try:
         gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
-            delayed(process_file)(p, *args) for p in todo
+            delayed(_tagged)(p, *args) for p in todo
         )
-        for rec in gen:
-            done.add(rec["path"])
+        for p, result in gen:
+            rec = finish(p, result)
+            done.add(p)
             yield rec
     except (TerminatedWorkerError, Exception):  # noqa: BLE001 - finish the batch whatever broke
         for p in todo:
             if p not in done:
-                yield _isolated(p, *args)
+                yield finish(p, _isolated(p, *args))
+
+
+def _tagged(path: str, *args) -> tuple[str, Analysis | dict[str, Any]]:
+    return path, process_file(path, *args)
 
 
 def summarise(records: list[dict[str, Any]], elapsed: float) -> dict[str, Any]:

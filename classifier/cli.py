@@ -238,10 +238,10 @@ def audit(folder: Path, out_path, fmt, jobs, fail_on, timeout, quiet, model_path
     import os
 
     from .batch import iter_files, now, run_batch, summarise
-    from .model import load_model
+    from .model import verify_model
     from .report import CSV_COLUMNS, MD_HEADER, csv_row, md_row
 
-    load_model(model_path)  # fail fast (exit 4) before starting workers
+    verify_model(model_path)  # fail fast (exit 4) before starting workers, without unpickling
     paths = list(iter_files(folder))
     if jobs == -1:
         jobs = os.cpu_count() or 1

@@ -163,17 +163,12 @@ def resolve_model_path(path: str | Path | None) -> Path:
     return Path(env) if env else DEFAULT_MODEL
 
 
-def load_model(path: str | Path | None = None) -> LoadedModel:
-    """Load a model after checking its hash and library versions.
+def verify_model(path: str | Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """Every check :func:`load_model` makes, without unpickling (no scikit-learn import).
 
-    Raises
-    ------
-    ModelError
-        Missing artefact or card, a SHA-256 that differs from the card (or, for the bundled
-        model, from the hash pinned in the package), a different scikit-learn minor
-        version, or labels/features that differ from this code's.
+    Returns the resolved path and its card. Raises :class:`ModelError` like ``load_model``.
     """
-    import sklearn
+    from importlib.metadata import PackageNotFoundError, version
 
     path = resolve_model_path(path)
     if not path.exists():
@@ -205,9 +200,13 @@ def load_model(path: str | Path | None = None) -> LoadedModel:
                 path=path,
             )
     trained = card.get("libraries", {}).get("scikit-learn", "?")
-    if _minor(trained) != _minor(sklearn.__version__):
+    try:
+        installed = version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - scikit-learn is a dependency
+        installed = "?"
+    if _minor(trained) != _minor(installed):
         raise ModelError(
-            f"built with scikit-learn {trained} but {sklearn.__version__} is installed; "
+            f"built with scikit-learn {trained} but {installed} is installed; "
             "install the recorded version or retrain with `make train`",
             path=path,
         )
@@ -216,6 +215,20 @@ def load_model(path: str | Path | None = None) -> LoadedModel:
             "labels or features differ from this version of the code; retrain with `make train`",
             path=path,
         )
+    return path, card
+
+
+def load_model(path: str | Path | None = None) -> LoadedModel:
+    """Load a model after checking its hash and library versions.
+
+    Raises
+    ------
+    ModelError
+        Missing artefact or card, a SHA-256 that differs from the card (or, for the bundled
+        model, from the hash pinned in the package), a different scikit-learn minor
+        version, or labels/features that differ from this code's.
+    """
+    path, card = verify_model(path)
     import joblib
 
     return LoadedModel(joblib.load(path), card, path)

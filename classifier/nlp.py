@@ -24,6 +24,7 @@ from importlib import resources
 
 SPANS_KEY = "signals"
 MATCHES_KEY = "signal_matches"
+TEXT_KEY = "text"
 
 
 @dataclass(frozen=True)
@@ -428,6 +429,30 @@ def _matchers():
     return out, tuple(classes.runs)
 
 
+_AC_MIN = 3  # anchors this long or longer are found by the Aho-Corasick automaton
+
+
+@lru_cache(maxsize=1)
+def _automaton():
+    """One Aho-Corasick automaton (pyahocorasick) over every gate and plan anchor of
+    ``_AC_MIN`` or more characters: a single C pass finds all their occurrences in a text,
+    instead of one ``in`` / ``count`` / ``find`` scan per anchor per pattern.
+    """
+    import ahocorasick
+
+    words: set[str] = set()
+    for _, _, anchors, plan in _matchers()[0]:
+        words.update(anchors)
+        if plan is not None:
+            words.update(a for s in plan.sets for a, _, _ in s)
+    automaton = ahocorasick.Automaton()
+    for w in sorted(words):
+        if len(w) >= _AC_MIN:
+            automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
+
+
 def _longest_run(rx: re.Pattern, text: str) -> int:
     return max(map(len, rx.findall(text)), default=0)
 
@@ -444,10 +469,22 @@ def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
     if len(lower) != n:  # rare case-mapping length changes: no gating, no windows
         lower = None
     windows = lower is not None and (text.isascii() or not any(c in text for c in _RISKY))
+    # every occurrence (overlapping ones too) of every anchor of >= 3 characters, found in
+    # one Aho-Corasick pass; shorter anchors are looked up with str methods when needed
+    occ: dict[str, list[int]] = {}
+    if lower is not None:
+        for end, a in _automaton().iter(lower):
+            at = occ.get(a)
+            if at is None:
+                occ[a] = [end - len(a) + 1]
+            else:
+                at.append(end - len(a) + 1)
     runs: dict[int, int] = {}
     out = []
     for pat, rx, anchors, plan in matchers:
-        if anchors and lower is not None and not any(a in lower for a in anchors):
+        if anchors and lower is not None and not any(
+            (a in occ) if len(a) >= _AC_MIN else (a in lower) for a in anchors
+        ):
             continue
         if windows and plan is not None:
             for k in plan.classes:
@@ -457,7 +494,7 @@ def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
             for s in plan.sets:  # the set with the fewest candidate start positions
                 cost = 0
                 for a, const, coefs in s:
-                    c = lower.count(a)
+                    c = len(occ.get(a, ())) if len(a) >= _AC_MIN else lower.count(a)
                     if c:
                         cost += c * (const + 1 + sum(k * runs[j] for j, k in coefs))
                 if best is None or cost < best_cost:
@@ -468,10 +505,11 @@ def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
                 continue
             spans = []
             for a, const, coefs in best:
-                i = lower.find(a)
-                if i < 0:
-                    continue
                 back = const + sum(k * runs[j] for j, k in coefs)
+                if len(a) >= _AC_MIN:
+                    spans.extend((i - back, i) for i in occ.get(a, ()))
+                    continue
+                i = lower.find(a)
                 while i >= 0:
                     spans.append((i - back, i))
                     i = lower.find(a, i + 1)
@@ -543,7 +581,9 @@ def _regex_ruler_factory():
         def regex_ruler(doc: Doc) -> Doc:
             group = doc.spans[spans_key] if spans_key in doc.spans else SpanGroup(doc)
             spans = list(group)
-            matches = find_matches(doc.text)
+            # Doc.text rebuilds the text from every token: read the tokenizer's input instead
+            text = doc.user_data.get(TEXT_KEY)
+            matches = find_matches(text if text is not None else doc.text)
             # exact character offsets for the detectors (spans snap to token boundaries)
             doc.user_data[MATCHES_KEY] = matches
             for pat, start, end in matches:
@@ -601,5 +641,29 @@ def get_pipeline():
     nlp = spacy.blank("en")
     nlp.max_length = 5_000_000
     nlp.tokenizer.max_cache_size = TOKEN_CACHE_SIZE
+    nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("regex_ruler", config={"spans_key": SPANS_KEY})
     return nlp
+
+
+class _TextKeepingTokenizer:
+    """spaCy's tokenizer, which also keeps its input in ``doc.user_data["text"]``.
+
+    ``Doc.text`` joins every token's text (one Python ``Token`` per token); the
+    ``regex_ruler`` reads the kept input instead, which is the same string.
+    """
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):
+        return getattr(self.tokenizer, name)

@@ -35,9 +35,10 @@ MONEY = re.compile(
     re.I,
 )
 PERCENT = re.compile(rf"(?P<v>\d{{1,3}}(?:\.\d+)?|{REDACTED})\s?(?:%|percent\b|per cent\b)", re.I)
-_WORDNUM = r"(?:[a-z]+(?:[- ][a-z]+)?\s*)?"
+# (no leading number-word part such as "thirty" in "thirty (30) days": only the groups are
+# read, and an optional word prefix made the regex try a word at every letter)
 DURATION = re.compile(
-    rf"{_WORDNUM}\(?\s*(?P<v>\d{{1,4}}|{REDACTED})\s*\)?\s*"
+    rf"\(?\s*(?P<v>\d{{1,4}}|{REDACTED})\s*\)?\s*"
     r"(?P<qual>business\s+|working\s+|calendar\s+|consecutive\s+)?"
     r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
     re.I,

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import builders as B  # noqa: E402
 
+from classifier import analysis as analysis_mod  # noqa: E402
 from classifier import batch  # noqa: E402
 from classifier import pipeline as pipeline_mod  # noqa: E402
 from classifier.cli import main  # noqa: E402
@@ -332,16 +333,20 @@ def test_audit_refuses_tampered_model(folder, tmp_path):
 # ----------------------------------------------------------------------------- run_batch
 
 
-def test_run_batch_survives_an_exception_in_classification(tmp_path, monkeypatch):
+@pytest.mark.parametrize("stage", ["analysis", "classification"])
+def test_run_batch_survives_an_exception_in_any_stage(tmp_path, monkeypatch, stage):
+    """Workers analyse, the parent classifies: an exception in either is one error record."""
     paths = [B.text_file(tmp_path / f"c{i}.txt", SMALL_CONTRACT) for i in range(3)]
-    real = pipeline_mod.classify_path
+    module, name = (analysis_mod, "analyse_path") if stage == "analysis" else (pipeline_mod, "decide")
+    real = getattr(module, name)
 
-    def flaky(path, *a, **kw):
+    def flaky(arg, *a, **kw):
+        path = arg if stage == "analysis" else arg.doc.path
         if Path(path).name == "c1.txt":
             raise RuntimeError("boom\nsecond line")
-        return real(path, *a, **kw)
+        return real(arg, *a, **kw)
 
-    monkeypatch.setattr(pipeline_mod, "classify_path", flaky)
+    monkeypatch.setattr(module, name, flaky)
     records = list(batch.run_batch(paths, jobs=1))
     assert sorted(r["path"] for r in records) == sorted(str(p) for p in paths)
     bad = next(r for r in records if r["path"].endswith("c1.txt"))
@@ -373,14 +378,14 @@ def test_time_limit_gives_timeout_error(tmp_path, monkeypatch):
     d = tmp_path / "slow"
     B.text_file(d / "slow.txt", SMALL_CONTRACT)
     B.text_file(d / "fast.txt", SMALL_CONTRACT)
-    real = pipeline_mod.classify_path
+    real = analysis_mod.analyse_path
 
     def slow(path, *a, **kw):
         if Path(path).name == "slow.txt":
             time.sleep(5)
         return real(path, *a, **kw)
 
-    monkeypatch.setattr(pipeline_mod, "classify_path", slow)
+    monkeypatch.setattr(analysis_mod, "analyse_path", slow)
     started = time.perf_counter()
     result = run("audit", d, "-j", "1", "--timeout", "0.3")
     assert time.perf_counter() - started < 4

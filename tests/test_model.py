@@ -331,3 +331,17 @@ def test_metrics_perfect():
     m = metrics(list(LABELS), np.eye(4))
     assert m["accuracy"] == 1.0 and m["macro_f1"] == 1.0 and m["ece"] == 0.0
     assert m["confusion"]["matrix"] == np.eye(4, dtype=int).tolist()
+
+
+def test_verify_model_checks_without_importing_scikit_learn():
+    """`audit` verifies the model up front without unpickling it (workers never need it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from classifier.model import verify_model; path, card = verify_model(); "
+        "assert card['sha256']; assert 'sklearn' not in sys.modules, 'sklearn imported'; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

@@ -29,3 +29,29 @@ def test_warmed_tokens_equal_fresh_tokens():
     for t, d in zip(texts, docs):
         assert [(p.id, s, e) for p, s, e in d.user_data[nlp.MATCHES_KEY]] == [
             (p.id, s, e) for p, s, e in nlp.find_matches_reference(t)]
+
+
+def test_pipeline_keeps_its_input_text_for_the_ruler():
+    """The ruler reads the tokenizer's input (``Doc.text`` rebuilds it token by token)."""
+    pipeline = nlp.get_pipeline()
+    text = "Supplier shall staff the help desk 24x7.\n\n  Fees: $95 per hour;  days' notice  "
+    doc = pipeline(text)
+    assert doc.user_data[nlp.TEXT_KEY] == doc.text == text
+    assert {s.label_ for s in doc.spans[nlp.SPANS_KEY]} >= {"scope.ongoing_function", "pricing.time_and_materials"}
+    assert pipeline.tokenizer.max_cache_size == nlp.TOKEN_CACHE_SIZE  # attributes pass through
+
+
+def test_anchor_automaton_finds_overlapping_occurrences():
+    """The Aho-Corasick pass reports every occurrence, overlapping ones included."""
+    auto = nlp._automaton()
+    lower = "service levels and service-level credits; per hour per hour"
+    found: dict[str, list[int]] = {}
+    for end, a in auto.iter(lower):
+        found.setdefault(a, []).append(end - len(a) + 1)
+    for a, starts in found.items():
+        expect, i = [], lower.find(a)
+        while i >= 0:
+            expect.append(i)
+            i = lower.find(a, i + 1)
+        assert starts == expect, a
+    assert "per" in found and len(found["per"]) == 2
