@@ -36,7 +36,7 @@ SEED = 20261122
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "C": 0.1,
-    "text_C": 10.0,
+    "text_C": 30.0,
     "meta_C": 1.0,
     "meta_class_weight": "balanced",
     "max_features": 20000,

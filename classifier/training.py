@@ -324,10 +324,12 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         "",
         "## Limits",
         "",
-        "The signal branch's regularisation (C) was chosen from a small grid (0.02-0.5) on these same "
-        "cross-validation folds, and the signal patterns were written after reading the labelled documents' "
-        "evidence quotes, so these figures are somewhat optimistic; the unlabelled corpus documents are kept "
-        "for a blind evaluation. "
+        "The branches' regularisation (signal C from 0.02-0.5, text C from 3-30) was chosen on these same "
+        "cross-validation folds; the signal patterns were written after reading the labelled documents' "
+        "evidence quotes; and the synthetic hard cases (`hc_*`) were written for the kinds of contract the "
+        "model got wrong in this cross-validation (by category, never from a document's text). These "
+        "figures are therefore somewhat optimistic; the unlabelled corpus documents are kept for a blind "
+        "evaluation. "
         "Trained on few real documents; public filings are noisy (redactions, missing exhibits). "
         "Predictions under the uncertainty threshold need human review. Not legal advice.",
         "",
