@@ -28,6 +28,19 @@ def cue_patterns() -> tuple[tuple[str, re.Pattern, str], ...]:
     return tuple(out)
 
 
+def _lower_literals(pattern: str) -> str:
+    """``pattern`` with its literal letters lower-cased (escapes such as ``\\S`` kept)."""
+    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), pattern)
+
+
+@lru_cache(maxsize=1)
+def _lowercase_patterns() -> tuple[re.Pattern, ...]:
+    """The cue patterns for lower-cased text, without IGNORECASE (about 3x faster to scan:
+    a case-insensitive pattern tries every position the slow way).
+    """
+    return tuple(re.compile(_lower_literals(rx.pattern)) for _, rx, _ in cue_patterns())
+
+
 CUE_IDS = tuple(c[0] for c in cue_patterns())
 
 
@@ -38,10 +51,12 @@ def find_cues(doc: Document, *, examples: int = 2) -> dict[str, dict]:
     """
     out: dict[str, dict] = {}
     text = doc.text
-    for cid, rx, explain in cue_patterns():
+    lower = text.lower()
+    fast = len(lower) == len(text)  # same offsets; else the case-insensitive patterns
+    for (cid, rx, explain), lrx in zip(cue_patterns(), _lowercase_patterns()):
         n = 0
         ex = []
-        for m in rx.finditer(text):
+        for m in (lrx.finditer(lower) if fast else rx.finditer(text)):
             n += 1
             if len(ex) < examples:
                 a, b = max(0, m.start() - 80), min(len(text), m.end() + 80)
