@@ -100,7 +100,7 @@ def _read_pdf(path: Path, digest: str, password, max_pages) -> Document:
     table_pages = [p.number for p in raw if p.ruling_count >= pdfmod.TABLE_RULING_MIN]
     # a ruled grid is read from PDFium directly; pdfplumber's table finder only where that fails
     found = {p.number: p.tables for p in raw if p.tables}
-    fallback = [n for n in table_pages if n not in found]
+    fallback = [p.number for p in raw if p.ruling_count >= pdfmod.FALLBACK_RULING_MIN and p.number not in found]
     if fallback:
         found.update(pdfmod.extract_tables(path, fallback, password=password))
     texts = clean_pages([p.text for p in raw])

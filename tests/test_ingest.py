@@ -571,3 +571,29 @@ def test_strip_page_furniture_keeps_lines_repeated_on_few_pages():
     out = strip_page_furniture(pages)
     assert out[0].startswith("Confidential\n1. Services")
     assert out[3].startswith("Confidential\n4. Law")
+
+
+def test_a_few_rules_do_not_send_a_page_to_the_pdfplumber_table_finder(tmp_path):
+    """Rules under headings are not a table: the slow fallback needs many rulings."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    from classifier import pdf as pdfmod
+    from classifier.ingest import read_document
+
+    path = tmp_path / "rules.pdf"
+    c = canvas.Canvas(str(path), pagesize=LETTER)
+    y = 700
+    for i in range(6):  # six underlined headings with margin bars: rulings, but no grid
+        c.drawString(72, y, f"{i + 1}. Heading number {i + 1}")
+        c.rect(72, y - 4, 328, 0.6, stroke=0, fill=1)
+        c.rect(64, y - 24, 0.6, 30, stroke=0, fill=1)  # a margin bar beside each clause
+        c.drawString(72, y - 20, "The Supplier shall provide the services described in the statement of work.")
+        y -= 60
+    c.save()
+    doc = read_document(path)
+    raw, _ = pdfmod.read_pdf_pages(path)
+    assert pdfmod.TABLE_RULING_MIN <= raw[0].ruling_count < pdfmod.FALLBACK_RULING_MIN
+    assert doc.metadata["table_pages_checked"] == 1
+    assert doc.metadata["table_pages_pdfplumber"] == 0
+    assert doc.tables == ()
