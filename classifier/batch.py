@@ -1,7 +1,9 @@
 """Audit a folder: every file yields exactly one record, whatever happens.
 
-Files run in parallel worker processes (joblib/loky), results stream back as each file
-finishes, and a per-file time limit stops a pathological file. If a worker process dies
+Files are read and analysed in parallel worker processes (joblib/loky); the analyses
+stream back as each file finishes and this process classifies them (so scikit-learn and
+the model load once, here, while the workers start). A per-file time limit stops a
+pathological file. If a worker process dies
 (a crash inside a native PDF library), the remaining files are retried one process per
 file, so the crash is pinned on the file that caused it and the batch goes on.
 """
