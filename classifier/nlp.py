@@ -394,11 +394,15 @@ class _Plan:
     """How to run one regex in windows: anchor sets with prefix bounds, and its reach.
 
     Forms are ``(const, ((class, coefficient), ...))``, evaluated on a text's longest runs.
+    ``at_start``: the regex opens with ``^`` (not multiline) or ``\\A``, which match only at
+    the real start of the string (whatever ``pos``), so one ``match`` call at offset 0
+    replaces a window per anchor occurrence.
     """
 
     sets: tuple[tuple[tuple[str, int, tuple[tuple[int, int], ...]], ...], ...]  # ((anchor, const, coefs),)
     reach: tuple[int, tuple[tuple[int, int], ...]]
     classes: tuple[int, ...]
+    at_start: bool = False
 
 
 def _plan(rx: re.Pattern, classes: _Classes) -> _Plan | None:
@@ -407,6 +411,11 @@ def _plan(rx: re.Pattern, classes: _Classes) -> _Plan | None:
     except Exception:  # noqa: BLE001 - no windows, never a failure
         return None
     flags = parsed.state.flags
+    if len(parsed) and parsed[0][0] is _sre_c.AT and (
+        parsed[0][1] is _sre_c.AT_BEGINNING_STRING
+        or (parsed[0][1] is _sre_c.AT_BEGINNING and not flags & re.MULTILINE)
+    ):
+        return _Plan((), (0, ()), (), at_start=True)
     reach = _width(list(parsed), flags, classes, True)
     sets = _anchor_sets(list(parsed), flags, classes)
     if reach is None or not sets:
@@ -457,11 +466,57 @@ def _longest_run(rx: re.Pattern, text: str) -> int:
     return max(map(len, rx.findall(text)), default=0)
 
 
+@lru_cache(maxsize=1)
+def _ascii_run_tables() -> tuple[bytes, ...]:
+    """Per class run regex, a ``bytes.translate`` table: its ASCII members to ``x``, the rest
+    to a space.
+
+    On an ASCII text the longest run of a class is then the longest word of the translated
+    bytes: ``split`` in C, several times faster than ``findall`` building one string per
+    run. Membership is read off the run regex itself, so the result is the same.
+    """
+    return tuple(
+        bytes(120 if rx.fullmatch(chr(c)) else 32 for c in range(128)) + b" " * 128
+        for rx in _matchers()[1]
+    )
+
+
+def _ascii_longest_run(table: bytes, data: bytes) -> int:
+    """:func:`_longest_run` of an ASCII text (``data``), by its class's translation table."""
+    return max(map(len, data.translate(table).split()), default=0)
+
+
+@lru_cache(maxsize=1)
+def _gates():
+    """The patterns each gate anchor lets run: ``(always, by_automaton, by_short)``.
+
+    ``always``: indices (into ``_matchers()``) of patterns without anchors; ``by_automaton``:
+    anchor -> indices, for anchors the automaton finds; ``by_short``: ``(anchor, indices)``
+    for anchors shorter than ``_AC_MIN``, looked up with ``in``. From the anchors the
+    automaton found in a clause, :func:`find_matches` collects the few dozen patterns they
+    let run instead of testing the anchors of all ~330 patterns on every clause.
+    """
+    always: list[int] = []
+    by_ac: dict[str, list[int]] = {}
+    by_short: dict[str, list[int]] = {}
+    for i, (_, _, anchors, _) in enumerate(_matchers()[0]):
+        if not anchors:
+            always.append(i)
+        for a in dict.fromkeys(anchors):
+            (by_ac if len(a) >= _AC_MIN else by_short).setdefault(a, []).append(i)
+    return (
+        tuple(always),
+        {a: tuple(ix) for a, ix in by_ac.items()},
+        tuple((a, tuple(ix)) for a, ix in by_short.items()),
+    )
+
+
 def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
     """Every pattern match in ``text``: ``(pattern, start, end)``, in pattern order.
 
     The same list as :func:`find_matches_reference` (anchor gate, then ``finditer``), found
-    by trying only the start positions the anchors allow (see "windows" above).
+    by visiting only the patterns whose gate anchors occur (see :func:`_gates`) and trying
+    only the start positions the anchors allow (see "windows" above).
     """
     matchers, class_runs = _matchers()
     n = len(text)
@@ -472,62 +527,105 @@ def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
     # every occurrence (overlapping ones too) of every anchor of >= 3 characters, found in
     # one Aho-Corasick pass; shorter anchors are looked up with str methods when needed
     occ: dict[str, list[int]] = {}
-    if lower is not None:
+    if lower is None:
+        candidates = range(len(matchers))
+    else:
         for end, a in _automaton().iter(lower):
             at = occ.get(a)
             if at is None:
                 occ[a] = [end - len(a) + 1]
             else:
                 at.append(end - len(a) + 1)
+        always, by_ac, by_short = _gates()
+        # the patterns whose gate holds: visited in pattern order, so the output order is kept
+        cand = set(always)
+        for a in occ:
+            ix = by_ac.get(a)
+            if ix is not None:
+                cand.update(ix)
+        for a, ix in by_short:
+            if a in lower:
+                cand.update(ix)
+        candidates = sorted(cand)
     runs: dict[int, int] = {}
+    counts: dict[str, int] = {}  # occurrences of each short anchor, counted once per text
+    ascii_text = text.encode("ascii") if text.isascii() else None
+    tables = _ascii_run_tables()
     out = []
-    for pat, rx, anchors, plan in matchers:
-        if anchors and lower is not None and not any(
-            (a in occ) if len(a) >= _AC_MIN else (a in lower) for a in anchors
-        ):
+    for idx in candidates:
+        pat, rx, _, plan = matchers[idx]
+        if plan is not None and plan.at_start:
+            _at_start(pat, rx, text, out)
             continue
         if windows and plan is not None:
+            # occurrences of each anchor of each set: every match holds an anchor of every
+            # set, so a set none of whose anchors occurs rules the regex out
+            set_counts = []
+            for s in plan.sets:
+                cs = []
+                for a, _, _ in s:
+                    if len(a) >= _AC_MIN:
+                        at = occ.get(a)
+                        cs.append(len(at) if at is not None else 0)
+                    else:
+                        c = counts.get(a)
+                        if c is None:
+                            c = counts[a] = lower.count(a)
+                        cs.append(c)
+                if not any(cs):
+                    break
+                set_counts.append(cs)
+            if len(set_counts) < len(plan.sets):
+                continue
             for k in plan.classes:
                 if k not in runs:
-                    runs[k] = _longest_run(class_runs[k], text)
-            best, best_cost = None, 0
-            for s in plan.sets:  # the set with the fewest candidate start positions
-                cost = 0
-                for a, const, coefs in s:
-                    c = len(occ.get(a, ())) if len(a) >= _AC_MIN else lower.count(a)
-                    if c:
-                        cost += c * (const + 1 + sum(k * runs[j] for j, k in coefs))
-                if best is None or cost < best_cost:
-                    best, best_cost = s, cost
-                    if not cost:
-                        break
-            if not best_cost:  # every match holds an anchor of every set
-                continue
-            spans = []
+                    if ascii_text is not None:
+                        runs[k] = _ascii_longest_run(tables[k], ascii_text)
+                    else:
+                        runs[k] = _longest_run(class_runs[k], text)
+            best = plan.sets[0]
+            if len(plan.sets) > 1:  # the set with the fewest candidate start positions
+                best_cost = -1
+                for s, cs in zip(plan.sets, set_counts):
+                    cost = 0
+                    for (_, const, coefs), c in zip(s, cs):
+                        if c:
+                            width = const + 1
+                            for j, k in coefs:
+                                width += k * runs[j]
+                            cost += c * width
+                    if best_cost < 0 or cost < best_cost:
+                        best, best_cost = s, cost
+            # every anchor occurrence i allows starts [i - back, i]: merge them into windows
+            starts = []
+            backs = set()
             for a, const, coefs in best:
-                back = const + sum(k * runs[j] for j, k in coefs)
+                back = const
+                for j, k in coefs:
+                    back += k * runs[j]
                 if len(a) >= _AC_MIN:
-                    spans.extend((i - back, i) for i in occ.get(a, ()))
-                    continue
-                i = lower.find(a)
-                while i >= 0:
-                    spans.append((i - back, i))
-                    i = lower.find(a, i + 1)
-            if not spans:  # every match contains one of the plan's anchors
-                continue
-            spans.sort()
-            merged = []
-            lo, hi = spans[0]
-            for s, e in spans[1:]:
-                if s <= hi + 1:
-                    if e > hi:
-                        hi = e
+                    at = occ.get(a)
+                    if at is None:
+                        continue
                 else:
-                    merged.append((lo, hi))
-                    lo, hi = s, e
-            merged.append((lo, hi))
-            if sum(e - s + 1 for s, e in merged) <= _FULL_SCAN_SHARE * n:
-                reach = plan.reach[0] + sum(c * runs[k] for k, c in plan.reach[1]) + _MARGIN
+                    at = []
+                    i = lower.find(a)
+                    while i >= 0:
+                        at.append(i)
+                        i = lower.find(a, i + 1)
+                    if not at:
+                        continue
+                starts.append((at, back))
+                backs.add(back)
+            if len(backs) == 1:  # one back for every occurrence (the usual case): plain ints
+                at = starts[0][0] if len(starts) == 1 else sorted([i for a, _ in starts for i in a])
+                merged, covered = _merge_starts(at, backs.pop())
+            else:
+                merged, covered = _merge_spans(sorted([(i - b, i) for a, b in starts for i in a]))
+            if covered <= _FULL_SCAN_SHARE * n:
+                reach = plan.reach[0] + _MARGIN
+                for k, c in plan.reach[1]:
+                    reach += c * runs[k]
                 _windowed(pat, rx, text, merged, reach, out)
                 continue
         for m in rx.finditer(text):
@@ -536,9 +634,57 @@ def find_matches(text: str) -> list[tuple[Pattern, int, int]]:
     return out
 
 
+def _at_start(pat, rx: re.Pattern, text: str, out: list) -> None:
+    """``finditer`` of a regex that can only match at offset 0 (``_Plan.at_start``)."""
+    m = rx.match(text)
+    if m is None:
+        return
+    if m.end() > m.start():
+        out.append((pat, m.start(), m.end()))
+        return
+    # an empty match: finditer may still find a non-empty one at the same offset
+    out.extend((pat, f.start(), f.end()) for f in rx.finditer(text) if f.end() > f.start())
+
+
+def _merge_starts(at: list[int], back: int) -> tuple[list[tuple[int, int]], int]:
+    """Windows ``[i - back, i]`` of sorted occurrences ``at``, overlapping or adjacent ones
+    merged (as :func:`_merge_spans` would), and how many start positions they cover.
+    """
+    merged = []
+    covered = 0
+    gap = back + 1
+    lo = prev = at[0]
+    for i in at:
+        if i - prev > gap:
+            merged.append((lo - back, prev))
+            covered += prev - lo + gap
+            lo = i
+        prev = i
+    merged.append((lo - back, prev))
+    return merged, covered + prev - lo + gap
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
+    """Sorted ``(start, end)`` spans with overlapping or adjacent ones merged, and how many
+    start positions they cover.
+    """
+    merged = []
+    lo, hi = spans[0]
+    for s, e in spans:
+        if s <= hi + 1:
+            if e > hi:
+                hi = e
+        else:
+            merged.append((lo, hi))
+            lo, hi = s, e
+    merged.append((lo, hi))
+    return merged, sum(e - s + 1 for s, e in merged)
+
+
 def _windowed(pat, rx: re.Pattern, text: str, windows, reach: int, out: list) -> None:
     """``finditer`` of ``rx`` restricted to matches starting inside ``windows``."""
     n = len(text)
+    match = rx.match
     pos = 0
     for lo, hi in windows:
         if lo < pos:
@@ -549,9 +695,9 @@ def _windowed(pat, rx: re.Pattern, text: str, windows, reach: int, out: list) ->
         if end > n:
             end = n
         while lo <= hi:
-            found = None
-            if hi - lo < _SMALL_WINDOW:
-                match = rx.match
+            if lo == hi:
+                found = match(text, lo, end)
+            elif hi - lo < _SMALL_WINDOW:
                 for p in range(lo, hi + 1):
                     found = match(text, p, end)
                     if found is not None:
