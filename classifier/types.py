@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -98,9 +99,14 @@ class Document:
 
     def page_at(self, offset: int) -> int:
         """Page number (1-based) holding character ``offset`` of :attr:`text`."""
-        starts = [p.start for p in self.pages]
-        i = bisect.bisect_right(starts, offset) - 1
-        return self.pages[max(i, 0)].number if self.pages else 1
+        if not self.pages:
+            return 1
+        return self.pages[max(bisect.bisect_right(self._page_starts, offset) - 1, 0)].number
+
+    @cached_property
+    def _page_starts(self) -> list[int]:
+        """Start offset of each page, built once (detectors ask :meth:`page_at` per match)."""
+        return [p.start for p in self.pages]
 
     def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
