@@ -2,7 +2,9 @@
 
 Files are read and analysed in parallel worker processes (joblib/loky); the analyses
 stream back as each file finishes and this process classifies them (so scikit-learn and
-the model load once, here, while the workers start). A per-file time limit stops a
+the model load once, here, while the workers start). Where the platform has a fork
+server, workers are forked from one that has already imported and warmed the analysis
+code (:mod:`.worker_init`), so no worker pays for that again. A per-file time limit stops a
 pathological file. If a worker process dies
 (a crash inside a native PDF library), the remaining files are retried one process per
 file, so the crash is pinned on the file that caused it and the batch goes on.
@@ -180,7 +182,7 @@ def _isolated(path, password, max_pages, time_limit) -> Analysis | dict[str, Any
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_warm_context()) as pool:
         fut = pool.submit(_guarded, path, password, max_pages, time_limit)
         try:
             return fut.result(timeout=(time_limit or 600) + 60)
@@ -228,6 +230,10 @@ def run_batch(
     Workers read and analyse files (extraction, clauses, signals, features); this process
     classifies each analysis as it arrives. The model loads here while the workers start,
     so its import cost overlaps theirs instead of adding to every worker.
+
+    As with any multiprocessing code started from a script, call it from under
+    ``if __name__ == "__main__":`` (workers are forked from a fork server that imports the
+    main module).
     """
     args = (password, max_pages, time_limit)
     finish = _Classifier(model_path)
@@ -249,6 +255,7 @@ def run_batch(
     # largest first: a 300-page file started last would leave the other worker idle
     todo = sorted(todo, key=size, reverse=True)
 
+    _fork_from_warm_server()
     try:
         gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
             delayed(_tagged)(p, *args) for p in todo
@@ -261,6 +268,31 @@ def run_batch(
         for p in todo:
             if p not in done:
                 yield finish(p, _isolated(p, *args))
+
+
+def _warm_context():
+    """The ``forkserver`` context whose server has run :mod:`.worker_init` (``None`` where
+    there is no fork server: the default context, whose workers import on their own).
+
+    A spawned worker imports spaCy and the analysis code and compiles the patterns on its
+    own, about a second of CPU; a worker forked from the warm server starts with all of it.
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([f"{__package__}.worker_init"])
+    return ctx
+
+
+def _fork_from_warm_server() -> None:
+    """Have loky fork its workers from the warm fork server (see :func:`_warm_context`)."""
+    if _warm_context() is None:
+        return
+    from joblib.externals.loky.backend.context import set_start_method
+
+    set_start_method("forkserver", force=True)
 
 
 def _tagged(path: str, *args) -> tuple[str, Analysis | dict[str, Any]]:

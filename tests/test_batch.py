@@ -459,3 +459,41 @@ def test_summarise_counts():
         "seconds": 1.23,
     }
     assert err["sha256"] is None
+
+
+def _forked_workers() -> list:
+    """The audit's worker processes: the children of this process's multiprocessing fork
+    server (workers are forked from it, see ``batch._fork_from_warm_server``)."""
+    import psutil
+
+    servers = [p for p in psutil.Process().children(recursive=True) if "forkserver" in " ".join(p.cmdline())]
+    return [c for s in servers for c in s.children()]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork server on Windows")
+def test_a_killed_worker_loses_no_file(tmp_path, monkeypatch):
+    """A worker that dies mid-batch (as on a crash in a native PDF library) takes no file with
+    it: the unfinished files are retried one process each, and every path gets one record."""
+    import signal as sig
+
+    paths = []
+    for i in range(8):
+        paths.append(tmp_path / f"c{i}.pdf")
+        shutil.copy(SAMPLES / "03_managed_services_helpdesk.pdf", paths[-1])
+    retried, killed = [], []
+    isolated, finish = batch._isolated, batch._Classifier.__call__
+
+    def kill_workers_on_first_result(self, path, result):
+        if not killed:  # the other files are still being read or waiting for a worker
+            killed.extend(_forked_workers())
+            for w in killed:
+                os.kill(w.pid, sig.SIGKILL)
+        return finish(self, path, result)
+
+    monkeypatch.setattr(batch, "_isolated", lambda p, *a: retried.append(p) or isolated(p, *a))
+    monkeypatch.setattr(batch._Classifier, "__call__", kill_workers_on_first_result)
+    records = list(batch.run_batch(paths, jobs=2))
+    assert killed, "no forked worker found"
+    assert retried, "the killed workers' files should have been retried"
+    assert sorted(r["path"] for r in records) == sorted(str(p) for p in paths)
+    assert [r["status"] for r in records] == ["ok"] * len(paths)
