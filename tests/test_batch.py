@@ -497,3 +497,20 @@ def test_a_killed_worker_loses_no_file(tmp_path, monkeypatch):
     assert retried, "the killed workers' files should have been retried"
     assert sorted(r["path"] for r in records) == sorted(str(p) for p in paths)
     assert [r["status"] for r in records] == ["ok"] * len(paths)
+
+
+def test_worker_init_fills_every_per_process_cache():
+    """The fork server imports ``classifier.worker_init``; workers forked from it must find
+    the pipeline and every compiled pattern table already built (a fresh interpreter, so
+    nothing else has filled them)."""
+    import subprocess
+
+    code = (
+        "import classifier.worker_init\n"
+        "from classifier import claims, cues, nlp\n"
+        "fns = [claims._patterns, cues.cue_patterns, cues._lowercase_patterns, nlp.compiled_regexes,\n"
+        "       nlp._matchers, nlp._automaton, nlp._gates, nlp.get_pipeline]\n"
+        "print(' '.join(str(f.cache_info().currsize) for f in fns))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["1"] * 8
