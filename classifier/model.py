@@ -248,6 +248,16 @@ def feature_contributions(model: LoadedModel | Any, X) -> list[dict[str, dict[st
     A contribution is the signal branch's logistic-regression coefficient times the
     standardised feature value; ``text`` is the text branch's decision score for the label.
     """
+    return explained_proba(model, X)[1]
+
+
+def explained_proba(model: LoadedModel | Any, X) -> tuple[np.ndarray, list[dict[str, dict[str, float]]]]:
+    """:func:`predict_proba` and :func:`feature_contributions` with each branch run once.
+
+    The stacker's probabilities are its final estimator over the branches' probabilities;
+    computing them here from the same transformed inputs saves a second TF-IDF pass over the
+    document (tested equal to ``predict_proba``).
+    """
     pipe = model.pipeline if isinstance(model, LoadedModel) else model
     stack = pipe.named_steps["classifier"]
     sig = stack.named_estimators_["signals"]
@@ -255,11 +265,16 @@ def feature_contributions(model: LoadedModel | Any, X) -> list[dict[str, dict[st
     select = sig.named_steps["select"]
     names = [FEATURE_NAMES[j] for j in select.transformers_[0][2]]
     Z = np.asarray(select.transform(X), dtype=float)
-    lr = sig.named_steps["lr"]
+    T = txt.named_steps["select"].transform(X)
+    lr, text_lr = sig.named_steps["lr"], txt.named_steps["lr"]
+    branch = {"signals": lr.predict_proba(Z), "text": text_lr.predict_proba(T)}
+    meta_in = np.hstack([branch[name] for name, _ in stack.estimators])
+    proba = stack.final_estimator_.predict_proba(meta_in)
+    proba = proba[:, [list(stack.classes_).index(lbl) for lbl in LABELS]]
     # the stacker fits its branches on encoded labels: map them back through its classes_
     classes = [stack.classes_[c] for c in lr.classes_]
-    text_scores = txt.decision_function(X)
-    text_classes = [stack.classes_[c] for c in txt.named_steps["lr"].classes_]
+    text_scores = text_lr.decision_function(T)
+    text_classes = [stack.classes_[c] for c in text_lr.classes_]
     out = []
     for row, tscore in zip(Z, np.atleast_2d(text_scores)):
         per_label = {}
@@ -269,4 +284,4 @@ def feature_contributions(model: LoadedModel | Any, X) -> list[dict[str, dict[st
             contrib["text"] = float(tscore[text_classes.index(label)])
             per_label[label] = contrib
         out.append(per_label)
-    return out
+    return proba, out

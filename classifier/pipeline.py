@@ -8,7 +8,7 @@ from pathlib import Path
 from .analysis import Analysis, analyse_path
 from .features import model_input
 from .ingest import DEFAULT_MAX_PAGES
-from .model import LABELS, LoadedModel, feature_contributions, load_model, predict_proba
+from .model import LABELS, LoadedModel, explained_proba, load_model
 from .verdict import (
     UNCERTAIN_BELOW,
     Verdict,
@@ -23,10 +23,10 @@ def decide(analysis: Analysis, model: LoadedModel) -> Verdict:
     """Classify an analysed document and assemble its verdict."""
     t = time.perf_counter()
     X = model_input([(analysis.features, analysis.doc.text)])
-    proba = predict_proba(model, X)[0]
-    probabilities = {label: round(float(p), 4) for label, p in zip(LABELS, proba)}
+    proba, contributions = explained_proba(model, X)
+    probabilities = {label: round(float(p), 4) for label, p in zip(LABELS, proba[0])}
     best = max(probabilities, key=probabilities.get)
-    contributions = feature_contributions(model, X)[0]
+    contributions = contributions[0]
     warnings = mismatch_warnings(analysis.claim, probabilities, analysis.signals)
     flags = review_flags(best, analysis.claim, analysis.signals)
     analysis.timings["classification"] = time.perf_counter() - t

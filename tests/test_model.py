@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ from classifier.model import (
     MODEL_ENV,
     build_pipeline,
     card_path,
+    explained_proba,
     feature_contributions,
     load_model,
     predict_proba,
@@ -122,6 +124,24 @@ def test_bundled_model_predicts_probabilities(bundled):
     contributions = feature_contributions(bundled, X)[0]
     assert set(contributions) == set(LABELS)
     assert "text" in contributions[MS]
+
+
+def test_explained_proba_equals_the_stacked_predict_proba(bundled):
+    """decide() reads probabilities and contributions from one pass over each branch; they
+    must be the stacker's own probabilities, on documents of every kind."""
+    texts = [CONTRACT, "SOFTWARE LICENSE AGREEMENT\n\n1. Licensor grants a licence; royalties apply.", ""]
+    synthetic = Path(__file__).resolve().parents[1] / "data" / "synthetic"
+    for name in ("sa_001", "po_001", "ms_001", "oos_001", "hc_015"):
+        texts.append((synthetic / f"{name}.txt").read_text(encoding="utf-8"))
+    rows = []
+    for i, t in enumerate(texts):
+        a = analyse_document(document_from_text(t, path=f"d{i}.txt"))
+        rows.append((a.features, a.doc.text))
+    X = model_input(rows)
+    proba, contributions = explained_proba(bundled, X)
+    np.testing.assert_allclose(proba, predict_proba(bundled, X), rtol=0, atol=1e-12)
+    assert contributions == feature_contributions(bundled, X)
+    assert len(contributions) == len(texts)
 
 
 def test_default_path_and_environment_variable(monkeypatch, tmp_path):
