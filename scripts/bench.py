@@ -295,7 +295,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--no-corpus", action="store_true")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per audit setting; the fastest counts")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per audit setting; the fastest counts")
     args = ap.parse_args()
     files = build_set()
     results = {"generated": compare(CACHE, files, "generated 2-300 page contracts", args.repeat)}
