@@ -22,8 +22,15 @@ _SAMPLE = (
 
 
 def warm() -> None:
-    """Run one small document through the whole analysis (fills every per-process cache)."""
-    analyse_document(document_from_text(_SAMPLE))
+    """Run one small document through the whole analysis (fills every per-process cache).
+
+    Never raises: an exception here would kill the fork server and with it every worker;
+    without the warm-up, workers simply build their caches on their first file.
+    """
+    try:
+        analyse_document(document_from_text(_SAMPLE))
+    except Exception:  # noqa: BLE001, S110 - an optimisation must not stop the audit
+        pass
 
 
 warm()

@@ -514,3 +514,14 @@ def test_worker_init_fills_every_per_process_cache():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split() == ["1"] * 8
+
+
+def test_worker_warm_up_never_raises(monkeypatch):
+    """An exception in the fork server's warm-up would kill the server and every worker."""
+    from classifier import worker_init
+
+    def broken(*a, **kw):
+        raise RuntimeError("bug in the analysis")
+
+    monkeypatch.setattr(worker_init, "analyse_document", broken)
+    assert worker_init.warm() is None
