@@ -129,6 +129,7 @@ def save_model(pipeline, path: Path, card: dict[str, Any]) -> dict[str, Any]:
     import joblib
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    _drop_memory_addresses(pipeline)
     joblib.dump(pipeline, path, compress=3)
     card = dict(card)
     card["artefact"] = path.name
@@ -138,6 +139,30 @@ def save_model(pipeline, path: Path, card: dict[str, Any]) -> dict[str, Any]:
     card["feature_names"] = list(FEATURE_NAMES)
     card_path(path).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return card
+
+
+def _drop_memory_addresses(obj, _seen: set[int] | None = None) -> None:
+    """Remove what would make two trainings on the same data pickle differently.
+
+    scikit-learn's text vectorizers cache ``_stop_words_id = id(stop_words)``, a memory
+    address, so the artefact's bytes (and its SHA-256) changed from one training process to
+    the next. Without it they only re-check their stop words on the next use.
+    """
+    seen = set() if _seen is None else _seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, dict):
+        values = list(obj.values())
+    elif isinstance(obj, (list, tuple)):
+        values = list(obj)
+    elif type(obj).__module__.startswith("sklearn"):
+        obj.__dict__.pop("_stop_words_id", None)
+        values = list(vars(obj).values())
+    else:
+        return
+    for v in values:
+        _drop_memory_addresses(v, seen)
 
 
 @dataclass

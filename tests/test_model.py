@@ -32,6 +32,7 @@ from classifier.model import (
     load_model,
     predict_proba,
     resolve_model_path,
+    sha256_file,
 )
 from classifier.training import expected_calibration_error, metrics
 
@@ -289,6 +290,31 @@ def test_training_is_deterministic():
     assert np.allclose(pa.sum(axis=1), 1.0)
     # the tiny dataset is separable: the model learns it
     assert (pa.argmax(axis=1) == np.array([LABELS.index(v) for v in y])).mean() >= 0.9
+
+
+def test_training_twice_writes_the_same_bytes(tmp_path):
+    """The committed artefact is reproducible by hash: nothing run-specific (such as the
+    memory address scikit-learn's vectorizers cache) may reach the pickle. Two processes,
+    since an address can repeat within one."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.path.insert(0, 'tests')\n"
+        "from pathlib import Path\n"
+        "from test_model import tiny_dataset\n"
+        "from classifier.model import build_pipeline, save_model\n"
+        "X, y = tiny_dataset()\n"
+        "print(save_model(build_pipeline().fit(X, y), Path(sys.argv[1]), {})['sha256'])\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = [
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{i}.joblib")], cwd=root,
+                       capture_output=True, text=True, check=True).stdout.strip()
+        for i in range(2)
+    ]
+    assert out[0] == out[1] == sha256_file(tmp_path / "0.joblib")
+    assert (tmp_path / "0.joblib").read_bytes() == (tmp_path / "1.joblib").read_bytes()
 
 
 # ----------------------------------------------------------------------------- metrics
