@@ -16,6 +16,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,8 +125,10 @@ def error_record(path: str | Path, code: str, message: str, sha256: str | None =
     }
 
 
-class _Alarm(Exception):
-    pass
+class _Alarm(BaseException):
+    """The per-file time limit. Not an ``Exception``: the readers' broad ``except Exception``
+    fallbacks (a damaged page, metadata) must not swallow it.
+    """
 
 
 def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -173,7 +176,7 @@ def _guarded(path, *args) -> Analysis | dict[str, Any]:
     """``process_file`` that cannot raise: anything that escapes becomes an error record."""
     try:
         return process_file(path, *args)
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+    except (Exception, _Alarm) as exc:  # noqa: BLE001 - one bad file must never stop the batch
         return error_record(path, "internal", _internal(path, exc))
 
 
@@ -182,14 +185,22 @@ def _isolated(path, password, max_pages, time_limit) -> Analysis | dict[str, Any
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=_warm_context()) as pool:
-        fut = pool.submit(_guarded, path, password, max_pages, time_limit)
+    warm = _warm_context()
+    contexts = [warm, None] if warm is not None else [None]  # None: the default start method
+    for context in contexts:
         try:
-            return fut.result(timeout=(time_limit or 600) + 60)
-        except BrokenProcessPool:
-            return error_record(path, "crashed", f"{path}: the worker process crashed reading this file")
-        except TimeoutError:
-            return error_record(path, "timeout", f"{path}: stopped after the per-file time limit")
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                fut = pool.submit(_guarded, path, password, max_pages, time_limit)
+                try:
+                    return fut.result(timeout=(time_limit or 600) + 60)
+                except BrokenProcessPool:
+                    return error_record(path, "crashed", f"{path}: the worker process crashed reading this file")
+                except TimeoutError:
+                    return error_record(path, "timeout", f"{path}: stopped after the per-file time limit")
+        except Exception as exc:  # noqa: BLE001 - no process could be started: next context
+            if context is contexts[-1]:
+                return error_record(path, "internal", _internal(path, exc))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _Classifier:
@@ -232,8 +243,7 @@ def run_batch(
     so its import cost overlaps theirs instead of adding to every worker.
 
     As with any multiprocessing code started from a script, call it from under
-    ``if __name__ == "__main__":`` (workers are forked from a fork server that imports the
-    main module).
+    ``if __name__ == "__main__":`` (each worker imports the main module, as with spawn).
     """
     args = (password, max_pages, time_limit)
     finish = _Classifier(model_path)
@@ -255,11 +265,11 @@ def run_batch(
     # largest first: a 300-page file started last would leave the other worker idle
     todo = sorted(todo, key=size, reverse=True)
 
-    _fork_from_warm_server()
     try:
-        gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
-            delayed(_tagged)(p, *args) for p in todo
-        )
+        with _forking_from_warm_server():  # the executor keeps the start method it was made with
+            gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
+                delayed(_tagged)(p, *args) for p in todo
+            )
         for p, result in gen:
             rec = finish(p, result)
             done.add(p)
@@ -270,33 +280,70 @@ def run_batch(
                 yield finish(p, _isolated(p, *args))
 
 
+# thread pools of native libraries: one thread per worker process (loky sets these for its
+# own start method; workers forked from the fork server inherit the server's environment)
+_THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _warm_context():
     """The ``forkserver`` context whose server has run :mod:`.worker_init` (``None`` where
     there is no fork server: the default context, whose workers import on their own).
 
     A spawned worker imports spaCy and the analysis code and compiles the patterns on its
     own, about a second of CPU; a worker forked from the warm server starts with all of it.
+    The server is started here with this process's ``sys.path`` and ``PYTHONSAFEPATH``
+    (Python 3.11's fork server would otherwise put the current directory first, so a
+    ``classifier`` folder or module there would shadow this package in every worker).
     """
     import multiprocessing
+    import sys
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return None
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([f"{__package__}.worker_init"])
+    env = {
+        "PYTHONSAFEPATH": "1",
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        **{k: os.environ.get(k) or "1" for k in _THREAD_LIMITS},
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()  # no-op once running
+    except Exception:  # noqa: BLE001 - no fork server: the default start method
+        return None
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return ctx
 
 
-def _fork_from_warm_server() -> None:
-    """Have loky fork its workers from the warm fork server (see :func:`_warm_context`)."""
+@contextmanager
+def _forking_from_warm_server():
+    """While it is active, new loky executors fork their workers from the warm fork server
+    (see :func:`_warm_context`); the previous start method is restored afterwards.
+    """
     if _warm_context() is None:
+        yield
         return
-    from joblib.externals.loky.backend.context import set_start_method
+    from joblib.externals.loky.backend import context as loky_context
 
-    set_start_method("forkserver", force=True)
+    previous = loky_context.get_start_method()
+    loky_context.set_start_method("forkserver", force=True)
+    try:
+        yield
+    finally:
+        loky_context.set_start_method(previous, force=True)
 
 
 def _tagged(path: str, *args) -> tuple[str, Analysis | dict[str, Any]]:
-    return path, process_file(path, *args)
+    return path, _guarded(path, *args)
 
 
 def summarise(records: list[dict[str, Any]], elapsed: float) -> dict[str, Any]:

@@ -292,10 +292,14 @@ def explained_proba(model: LoadedModel | Any, X) -> tuple[np.ndarray, list[dict[
     Z = np.asarray(select.transform(X), dtype=float)
     T = txt.named_steps["select"].transform(X)
     lr, text_lr = sig.named_steps["lr"], txt.named_steps["lr"]
-    branch = {"signals": lr.predict_proba(Z), "text": text_lr.predict_proba(T)}
-    meta_in = np.hstack([branch[name] for name, _ in stack.estimators])
-    proba = stack.final_estimator_.predict_proba(meta_in)
-    proba = proba[:, [list(stack.classes_).index(lbl) for lbl in LABELS]]
+    # the shape build_pipeline makes: 3+ classes (all probability columns kept), no passthrough
+    if len(stack.classes_) > 2 and not stack.passthrough and set(stack.stack_method_) == {"predict_proba"}:
+        branch = {"signals": lr.predict_proba(Z), "text": text_lr.predict_proba(T)}
+        meta_in = np.hstack([branch[name] for name, _ in stack.estimators])
+        proba = stack.final_estimator_.predict_proba(meta_in)
+        proba = proba[:, [list(stack.classes_).index(lbl) for lbl in LABELS]]
+    else:  # any other stacking: let scikit-learn compute it
+        proba = predict_proba(pipe, X)
     # the stacker fits its branches on encoded labels: map them back through its classes_
     classes = [stack.classes_[c] for c in lr.classes_]
     text_scores = text_lr.decision_function(T)

@@ -10,9 +10,6 @@ warm-up; nothing here loads the model.
 
 from __future__ import annotations
 
-from .analysis import analyse_document
-from .ingest import document_from_text
-
 _SAMPLE = (
     "MASTER SERVICES AGREEMENT\n\n1. Services. Supplier shall provide the services under the "
     "direction of Client at the hourly rates in Exhibit A.\n\n2. Service Levels. Supplier shall "
@@ -24,10 +21,13 @@ _SAMPLE = (
 def warm() -> None:
     """Run one small document through the whole analysis (fills every per-process cache).
 
-    Never raises: an exception here would kill the fork server and with it every worker;
-    without the warm-up, workers simply build their caches on their first file.
+    Never raises, imports included: an exception here would kill the fork server and with
+    it every worker; without the warm-up, workers build their caches on their first file.
     """
     try:
+        from .analysis import analyse_document
+        from .ingest import document_from_text
+
         analyse_document(document_from_text(_SAMPLE))
     except Exception:  # noqa: BLE001, S110 - an optimisation must not stop the audit
         pass

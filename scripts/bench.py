@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -281,13 +282,13 @@ def compare(folder: Path, files: list[Path], label: str, repeat: int = 3) -> dic
     }
     # each -j 1 run is followed by its -j 2 run: the median of the pairs' ratios is less
     # swayed by a burst of outside load than the ratio of the two best runs
-    pairs = sorted(a["seconds"] / b["seconds"] for a, b in zip(j1, j2))
-    res["ratios"]["audit_j2_vs_j1_median_pair"] = pairs[len(pairs) // 2]
+    res["ratios"]["audit_j2_vs_j1_median_pair"] = statistics.median(a["seconds"] / b["seconds"] for a, b in zip(j1, j2))
     res["time_vs_pages"] = linear_fit(res["audit_j1"].pop("per_doc"))
     res["audit_j2"].pop("per_doc")
     # per-page cost once the process has started (the fit's slope), against pypdfium2's
-    marginal = 1 / res["time_vs_pages"]["seconds_per_page"]
-    res["ratios"]["audit_j1_marginal_vs_pypdfium2"] = marginal / res["pypdfium2"]["pages_per_s"]
+    slope = res["time_vs_pages"]["seconds_per_page"]
+    if slope > 0:
+        res["ratios"]["audit_j1_marginal_vs_pypdfium2"] = (1 / slope) / res["pypdfium2"]["pages_per_s"]
     return res
 
 

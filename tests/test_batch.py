@@ -466,7 +466,13 @@ def _forked_workers() -> list:
     server (workers are forked from it, see ``batch._fork_from_warm_server``)."""
     import psutil
 
-    servers = [p for p in psutil.Process().children(recursive=True) if "forkserver" in " ".join(p.cmdline())]
+    def cmdline(p) -> str:
+        try:
+            return " ".join(p.cmdline())
+        except psutil.Error:  # gone, or a zombie
+            return ""
+
+    servers = [p for p in psutil.Process().children(recursive=True) if "forkserver" in cmdline(p)]
     return [c for s in servers for c in s.children()]
 
 
@@ -476,6 +482,9 @@ def test_a_killed_worker_loses_no_file(tmp_path, monkeypatch):
     it: the unfinished files are retried one process each, and every path gets one record."""
     import signal as sig
 
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)  # workers of an earlier Parallel would be reused
     paths = []
     for i in range(8):
         paths.append(tmp_path / f"c{i}.pdf")
@@ -518,10 +527,40 @@ def test_worker_init_fills_every_per_process_cache():
 
 def test_worker_warm_up_never_raises(monkeypatch):
     """An exception in the fork server's warm-up would kill the server and every worker."""
-    from classifier import worker_init
+    from classifier import ingest, worker_init
 
     def broken(*a, **kw):
         raise RuntimeError("bug in the analysis")
 
-    monkeypatch.setattr(worker_init, "analyse_document", broken)
+    monkeypatch.setattr(analysis_mod, "analyse_document", broken)
     assert worker_init.warm() is None
+    monkeypatch.setattr(ingest, "document_from_text", broken)
+    assert worker_init.warm() is None
+
+
+def test_run_batch_restores_loky_start_method(tmp_path):
+    from joblib.externals.loky.backend import context as loky_context
+
+    before = loky_context.get_start_method()
+    paths = [B.text_file(tmp_path / f"c{i}.txt", SMALL_CONTRACT) for i in range(3)]
+    assert [r["status"] for r in batch.run_batch(paths, jobs=2)] == ["ok"] * 3
+    assert loky_context.get_start_method() == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork server on Windows")
+def test_a_classifier_module_in_the_current_directory_is_not_imported(tmp_path):
+    """Workers import this package, not whatever ``classifier`` sits in the current folder
+    (Python 3.11's fork server puts the current directory first on its path)."""
+    import subprocess
+
+    script = Path(sys.executable).parent / "contract-classifier"
+    if not script.exists():
+        pytest.skip("the contract-classifier console script is not installed in this environment")
+    (tmp_path / "classifier.py").write_text("raise SystemExit('the wrong classifier module was imported')\n")
+    d = tmp_path / "in"
+    for i in range(3):
+        B.text_file(d / f"c{i}.txt", SMALL_CONTRACT)
+    out = subprocess.run([str(script), "audit", str(d), "-j", "2", "-q", "--fail-on", "never"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert [json.loads(line)["status"] for line in out.stdout.splitlines()] == ["ok"] * 3
