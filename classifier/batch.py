@@ -186,8 +186,8 @@ def _isolated(path, password, max_pages, time_limit) -> Analysis | dict[str, Any
     from concurrent.futures.process import BrokenProcessPool
 
     warm = _warm_context()
-    contexts = [warm, None] if warm is not None else [None]  # None: the default start method
-    for context in contexts:
+    failure: Exception | None = None
+    for context in ([warm] if warm is not None else []) + [None]:  # None: the default start method
         try:
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
                 fut = pool.submit(_guarded, path, password, max_pages, time_limit)
@@ -197,10 +197,9 @@ def _isolated(path, password, max_pages, time_limit) -> Analysis | dict[str, Any
                     return error_record(path, "crashed", f"{path}: the worker process crashed reading this file")
                 except TimeoutError:
                     return error_record(path, "timeout", f"{path}: stopped after the per-file time limit")
-        except Exception as exc:  # noqa: BLE001 - no process could be started: next context
-            if context is contexts[-1]:
-                return error_record(path, "internal", _internal(path, exc))
-    raise AssertionError("unreachable")  # pragma: no cover
+        except Exception as exc:  # noqa: BLE001 - no process could be started: try the next way
+            failure = exc
+    return error_record(path, "internal", _internal(path, failure))
 
 
 class _Classifier:
