@@ -564,3 +564,12 @@ def test_a_classifier_module_in_the_current_directory_is_not_imported(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-500:]
     assert [json.loads(line)["status"] for line in out.stdout.splitlines()] == ["ok"] * 3
+
+
+def test_isolated_retry_falls_back_to_the_default_start_method(tmp_path, monkeypatch):
+    """When the warm fork server cannot be used, a crash retry still reads the file."""
+    path = B.text_file(tmp_path / "c.txt", SMALL_CONTRACT)
+    monkeypatch.setattr(batch, "_warm_context", lambda: object())  # not a usable context
+    result = batch._isolated(str(path), None, 1000, 60)
+    assert not isinstance(result, dict), result
+    assert result.doc.path == str(path)
