@@ -209,6 +209,17 @@ class _Classifier:
         self.model_path = model_path
         self.model = None
 
+    def preload(self) -> None:
+        """Load the model now; a failure is left to ``__call__``, which reports it on every
+        record.
+        """
+        try:
+            from .model import load_model
+
+            self.model = load_model(self.model_path)
+        except Exception:  # noqa: BLE001 - reported per record by __call__
+            self.model = None
+
     def __call__(self, path: str, result: Analysis | dict[str, Any]) -> dict[str, Any]:
         if isinstance(result, dict):
             return result
@@ -264,6 +275,10 @@ def run_batch(
     # largest first: a 300-page file started last would leave the other worker idle
     todo = sorted(todo, key=size, reverse=True)
 
+    # the fork server warms up (imports, patterns) on one core while this process loads the
+    # model on the other; loaded later, the model would compete with both workers
+    _warm_context()
+    finish.preload()
     try:
         with _forking_from_warm_server():  # the executor keeps the start method it was made with
             gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(

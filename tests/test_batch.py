@@ -573,3 +573,15 @@ def test_isolated_retry_falls_back_to_the_default_start_method(tmp_path, monkeyp
     result = batch._isolated(str(path), None, 1000, 60)
     assert not isinstance(result, dict), result
     assert result.doc.path == str(path)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_model_that_does_not_load_is_one_error_record_per_file(tmp_path, jobs):
+    """The model loads before the workers' first results (-j 2) or on the first file (-j 1);
+    either way a model that fails to load is reported on every record, none is lost."""
+    paths = [B.text_file(tmp_path / f"c{i}.txt", SMALL_CONTRACT) for i in range(3)]
+    records = list(batch.run_batch(paths, jobs=jobs, model_path=str(tmp_path / "missing.joblib")))
+    assert sorted(r["path"] for r in records) == sorted(str(p) for p in paths)
+    assert {r["status"] for r in records} == {"error"}
+    assert len({r["error"]["code"] for r in records}) == 1
+    assert all("missing.joblib" in r["error"]["message"] for r in records)
