@@ -209,16 +209,21 @@ class _Classifier:
         self.model_path = model_path
         self.model = None
 
+    def _load(self):
+        if self.model is None:
+            from .model import load_model
+
+            self.model = load_model(self.model_path)
+        return self.model
+
     def preload(self) -> None:
         """Load the model now; a failure is left to ``__call__``, which reports it on every
         record.
         """
         try:
-            from .model import load_model
-
-            self.model = load_model(self.model_path)
+            self._load()
         except Exception:  # noqa: BLE001 - reported per record by __call__
-            self.model = None
+            pass
 
     def __call__(self, path: str, result: Analysis | dict[str, Any]) -> dict[str, Any]:
         if isinstance(result, dict):
@@ -226,11 +231,7 @@ class _Classifier:
         from .pipeline import decide
 
         try:
-            if self.model is None:
-                from .model import load_model
-
-                self.model = load_model(self.model_path)
-            return verdict_record(decide(result, self.model))
+            return verdict_record(decide(result, self._load()))
         except ClassifierError as err:
             return error_record(path, err.code, str(err), sha256=result.doc.sha256)
         except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
@@ -277,10 +278,10 @@ def run_batch(
 
     # the fork server warms up (imports, patterns) on one core while this process loads the
     # model on the other; loaded later, the model would compete with both workers
-    _warm_context()
+    warm = _warm_context()
     finish.preload()
     try:
-        with _forking_from_warm_server():  # the executor keeps the start method it was made with
+        with _forking_from(warm):  # the executor keeps the start method it was made with
             gen = Parallel(n_jobs=jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs")(
                 delayed(_tagged)(p, *args) for p in todo
             )
@@ -339,11 +340,12 @@ def _warm_context():
 
 
 @contextmanager
-def _forking_from_warm_server():
+def _forking_from(warm):
     """While it is active, new loky executors fork their workers from the warm fork server
-    (see :func:`_warm_context`); the previous start method is restored afterwards.
+    ``warm`` (see :func:`_warm_context`; ``None``: loky's default); the previous start method
+    is restored afterwards.
     """
-    if _warm_context() is None:
+    if warm is None:
         yield
         return
     from joblib.externals.loky.backend import context as loky_context
