@@ -1,5 +1,6 @@
 # Every target that needs Python depends on the venv, so each works from a fresh clone.
 PYTHON ?= python3
+REPEATS ?= 1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -28,7 +29,7 @@ train: $(STAMP)
 	$(VENV)/bin/contract-classifier train -j 2
 
 evaluate: $(STAMP)
-	$(VENV)/bin/contract-classifier evaluate --labels ../shared/labels/dev.csv --corpus ../shared/corpus -j 2
+	$(VENV)/bin/contract-classifier evaluate --labels ../shared/labels/dev.csv --corpus ../shared/corpus -j 2 --repeats $(REPEATS)
 
 samples: $(STAMP)
 	$(PY) scripts/make_samples.py

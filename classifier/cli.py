@@ -373,9 +373,16 @@ def train(out_path, labels_csv, corpus_dir, jobs, no_cv) -> None:
 @click.option("--corpus", "corpus_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--repeats",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Grouped cross-validation only: repeat with reshuffled folds and report the mean and range.",
+)
 @model_option
 @handle_errors
-def evaluate(labels_csv, corpus_dir, as_json, jobs, model_path) -> None:
+def evaluate(labels_csv, corpus_dir, as_json, jobs, repeats, model_path) -> None:
     """Measure the classifier on labelled documents, beside a TF-IDF + LR baseline.
 
     Documents that are part of the model's training data are scored by grouped
@@ -401,7 +408,11 @@ def evaluate(labels_csv, corpus_dir, as_json, jobs, model_path) -> None:
         import numpy as np
 
         result = evaluate_cv(
-            np.concatenate([X, Xs]), np.concatenate([y, ys]), hashes + hs, np.array([True] * len(y) + [False] * len(ys))
+            np.concatenate([X, Xs]),
+            np.concatenate([y, ys]),
+            hashes + hs,
+            np.array([True] * len(y) + [False] * len(ys)),
+            repeats=repeats,
         )
         result["mode"] = "grouped-cv"
     else:
@@ -436,4 +447,22 @@ def _evaluation_text(r: dict) -> str:
     out += ["", "confusion (rows true, columns predicted): " + ", ".join(LABELS)]
     for lbl, row in zip(LABELS, r["model"]["confusion"]["matrix"]):
         out.append(f"  {lbl:<22}{row}")
+    if "repeats" in r:
+        rep = r["repeats"]
+        out += [
+            "",
+            f"over {len(rep['seeds'])} fold assignments (seeds {rep['seeds'][0]}..{rep['seeds'][-1]}): mean [min-max]",
+        ]
+        for name in ("model", "baseline"):
+            f, e = rep[name]["macro_f1"], rep[name]["ece"]
+            out.append(
+                f"  {name:<22}macro-F1 {f['mean']:.3f} [{f['min']:.3f}-{f['max']:.3f}]"
+                f"  ECE {e['mean']:.3f} [{e['min']:.3f}-{e['max']:.3f}]"
+            )
+        out.append(
+            "  F1 per class (model): "
+            + ", ".join(
+                f"{lbl} {v['mean']:.2f} [{v['min']:.2f}-{v['max']:.2f}]" for lbl, v in rep["model"]["f1"].items()
+            )
+        )
     return "\n".join(out)

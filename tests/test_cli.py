@@ -533,3 +533,83 @@ def test_error_line_escapes_control_characters_in_file_name(runner, tmp_path):
         assert ch not in line, repr(ch)
     for ch in UNSAFE:
         assert ch not in result.stdout
+
+
+# ----------------------------------------------------------------------------- evaluate
+
+HELD_OUT = {
+    "staff_augmentation": (
+        "CONTRACTOR SERVICES AGREEMENT\n\n1. Personnel. Supplier shall provide two Java developers who work "
+        "under the direction and supervision of the Client's engineering manager, who assigns their daily tasks.\n\n"
+        "2. Fees. Client shall pay USD 95 per hour for each developer for hours actually worked, as recorded on "
+        "weekly timesheets approved by the Client.\n\n3. Replacement. Client may require Supplier to replace "
+        "any developer on five days' notice.\n"
+    ),
+    "out_of_scope": (
+        "SOFTWARE LICENCE AGREEMENT\n\n1. Grant. Licensor grants Licensee a non-exclusive, non-transferable "
+        "licence to install and use the Software on up to 40 workstations.\n\n2. Fees. Licensee shall pay a "
+        "one-time licence fee of USD 18,000 on delivery of the licence key.\n\n3. Title. Licensor retains all "
+        "title to the Software; no source code is licensed.\n"
+    ),
+}
+
+
+def held_out_set(tmp_path) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = ["doc_id,path,label,claimed"]
+    for label, text in HELD_OUT.items():
+        (corpus / f"{label}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"{label},{label}.txt,{label},unspecified")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return labels, corpus
+
+
+def test_evaluate_held_out_documents_text_and_json(runner, tmp_path):
+    """Documents the model never saw are scored by the model as it is, beside a baseline."""
+    labels, corpus = held_out_set(tmp_path)
+    result = run(runner, "evaluate", "--labels", labels, "--corpus", corpus, "-j", "1")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("2 documents (held-out)")
+    for name in ("model", "baseline", "per class (model)", "confusion (rows true, columns predicted)", *LABELS):
+        assert name in out, name
+    js = run(runner, "evaluate", "--labels", labels, "--corpus", corpus, "-j", "1", "--json")
+    assert js.exit_code == 0, js.output
+    data = json.loads(js.stdout)
+    assert data["mode"] == "held-out" and data["documents"] == 2
+    assert data["model"]["per_class"]["staff_augmentation"]["support"] == 1
+    assert sum(map(sum, data["model"]["confusion"]["matrix"])) == 2
+    assert data["model"]["accuracy"] == 1.0  # two plain cases the committed model gets right
+
+
+def test_evaluate_refuses_a_labels_file_that_is_missing(runner, tmp_path):
+    result = run(runner, "evaluate", "--labels", tmp_path / "none.csv", "--corpus", tmp_path)
+    assert result.exit_code == 2
+    assert "none.csv" in result.stderr
+
+
+def test_evaluate_grouped_cv_with_repeats_on_real_documents(runner, shared_dir, tmp_path):
+    """Labelled documents that are in the model's training data are scored by grouped CV;
+    ``--repeats`` adds the spread over reshuffled folds (5 per label, the fewest 5 folds allow)."""
+    import csv
+
+    rows = list(csv.DictReader((shared_dir / "labels" / "dev.csv").open(encoding="utf-8")))
+    picked = []
+    for label in LABELS:
+        picked += [r for r in rows if r["label"] == label and r["path"].endswith(".txt")][:5]
+    labels = tmp_path / "subset.csv"
+    with labels.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(picked)
+    result = run(runner, "evaluate", "--labels", labels, "--corpus", shared_dir / "corpus", "--repeats", "2")
+    assert result.exit_code == 0, result.output
+    assert "20 of 20 documents are in the training data" in result.stderr
+    out = result.stdout
+    assert out.startswith("20 documents (grouped-cv)")
+    assert "over 2 fold assignments (seeds " in out
+    spread = [line for line in out.splitlines() if line.strip().startswith(("model ", "baseline "))]
+    assert len(spread) == 4  # the default-seed table row and the spread row, for each
+    assert "F1 per class (model): staff_augmentation " in out

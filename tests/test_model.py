@@ -391,3 +391,45 @@ def test_verify_model_checks_without_importing_scikit_learn():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+# ----------------------------------------------------------------------------- repeated CV
+
+
+def test_evaluate_cv_repeats_reshuffle_folds_and_summarise():
+    """``--repeats``: the headline figures stay those of the default fold seed; the spread
+    covers every repeat, and each repeat really uses another fold assignment."""
+    from classifier.model import SEED
+    from classifier.training import evaluate_cv, grouped_cv
+
+    X, y = tiny_dataset(per_label=10)
+    Xs, ys = tiny_dataset(per_label=3)  # "synthetic" rows: always trained on, never scored
+    XX, yy = np.concatenate([X, Xs]), np.concatenate([y, ys])
+    groups = [f"doc{i}" for i in range(len(yy))]
+    real = np.array([True] * len(y) + [False] * len(ys))
+
+    one = evaluate_cv(XX, yy, groups, real)
+    three = evaluate_cv(XX, yy, groups, real, repeats=3)
+    assert "repeats" not in one
+    assert three["model"] == one["model"] and three["baseline"] == one["baseline"]
+    rep = three["repeats"]
+    assert rep["seeds"] == [SEED, SEED + 1, SEED + 2]
+    runs = [metrics(y, grouped_cv(XX, yy, groups, real, seed=s)["model"]) for s in rep["seeds"]]
+    f1s = [r["macro_f1"] for r in runs]
+    assert rep["model"]["macro_f1"] == pytest.approx(
+        {"mean": float(np.mean(f1s)), "min": min(f1s), "max": max(f1s)}
+    )
+    assert rep["model"]["f1"][SA]["min"] <= rep["model"]["f1"][SA]["mean"] <= rep["model"]["f1"][SA]["max"]
+    assert set(rep["baseline"]) == {"macro_f1", "ece", "f1"}
+
+
+def test_grouped_cv_fold_seed_changes_the_folds_not_the_documents():
+    from classifier.training import grouped_cv
+
+    X, y = tiny_dataset(per_label=10)
+    groups = [f"doc{i}" for i in range(len(y))]
+    real = np.ones(len(y), dtype=bool)
+    a = grouped_cv(X, y, groups, real, seed=1)
+    b = grouped_cv(X, y, groups, real, seed=2)
+    assert np.array_equal(a["index"], b["index"])  # every real document is scored in both
+    assert not np.allclose(a["model"], b["model"])  # by models trained on other folds
