@@ -418,6 +418,10 @@ def evaluate(labels_csv, corpus_dir, as_json, jobs, repeats, model_path) -> None
     else:
         from .model import predict_proba
 
+        if repeats > 1:
+            click.echo(
+                "--repeats applies to grouped cross-validation only: held-out documents are scored once", err=True
+            )
         synth = load_examples()
         Xs, ys, _, _ = prepare(synth, jobs)
         base = baseline_pipeline().fit(Xs, ys)

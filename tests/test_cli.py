@@ -575,10 +575,12 @@ def test_evaluate_held_out_documents_text_and_json(runner, tmp_path):
     assert out.startswith("2 documents (held-out)")
     for name in ("model", "baseline", "per class (model)", "confusion (rows true, columns predicted)", *LABELS):
         assert name in out, name
-    js = run(runner, "evaluate", "--labels", labels, "--corpus", corpus, "-j", "1", "--json")
+    assert result.stderr == ""
+    js = run(runner, "evaluate", "--labels", labels, "--corpus", corpus, "-j", "1", "--json", "--repeats", "3")
     assert js.exit_code == 0, js.output
+    assert "--repeats applies to grouped cross-validation only" in js.stderr
     data = json.loads(js.stdout)
-    assert data["mode"] == "held-out" and data["documents"] == 2
+    assert data["mode"] == "held-out" and data["documents"] == 2 and "repeats" not in data
     assert data["model"]["per_class"]["staff_augmentation"]["support"] == 1
     assert sum(map(sum, data["model"]["confusion"]["matrix"])) == 2
     assert data["model"]["accuracy"] == 1.0  # two plain cases the committed model gets right
