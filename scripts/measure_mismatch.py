@@ -11,6 +11,10 @@ the document. Reported:
   review flag;
 * false-warning rates on the unmodified documents and on variants whose claim agrees.
 
+With ``--json OUT`` every scored variant is written with its probabilities and signal
+counts per family, and the contradicting variants that missed the right warning are
+listed under ``misses``.
+
 Usage: python scripts/measure_mismatch.py [--shared ../shared] [--json OUT]
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -100,19 +105,35 @@ def main() -> None:
                         "detected_claim": a.claim.model.value,
                         "gold_rule": dev[i].mismatch_rule if c is None else None,
                         "rules": [w["rule"] for w in warnings],
+                        "probabilities": {k: round(v, 4) for k, v in probs.items()},
+                        "families": dict(Counter(s.family for s in a.signals)),
                         "flag_services_title": any(f["id"] == "services_title_not_services" for f in flags),
                     }
                 )
     res = summarise(outcomes)
     print(json.dumps(res, indent=2))
     if args.json:
-        args.json.write_text(json.dumps({"summary": res, "outcomes": outcomes}, indent=1))
+        out = {"summary": res, "misses": missed(outcomes), "outcomes": outcomes}
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+def _contradicting(outcomes):
+    return [
+        o for o in outcomes if o["injected"] and o["label"] in SERVICES and o["label"] not in COMPATIBLE[o["injected"]]
+    ]
+
+
+def missed(outcomes):
+    """Contradicting variants without the right warning, each with the rule it should carry."""
+    return [
+        {**o, "expected_rule": rule}
+        for o in _contradicting(outcomes)
+        if (rule := expected_rule(o["injected"], o["label"])) not in o["rules"]
+    ]
 
 
 def summarise(outcomes):
-    contra = [
-        o for o in outcomes if o["injected"] and o["label"] in SERVICES and o["label"] not in COMPATIBLE[o["injected"]]
-    ]
+    contra = _contradicting(outcomes)
     right = [o for o in contra if expected_rule(o["injected"], o["label"]) in o["rules"]]
     any_warn = [o for o in contra if o["rules"]]
     agree = [o for o in outcomes if o["injected"] and o["label"] in COMPATIBLE[o["injected"]]]
