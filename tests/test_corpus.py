@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
-from pathlib import Path
 
 from classifier.clauses import split_clauses
 from classifier.ingest import read_document
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def _measure_module():
-    spec = importlib.util.spec_from_file_location("measure_extraction", ROOT / "scripts" / "measure_extraction.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_cuad_pdfs_match_their_text_twins(corpus_dir):
-    m = _measure_module()
+def test_cuad_pdfs_match_their_text_twins(corpus_dir, script):
+    m = script("measure_extraction")
     pairs = m.cuad_pdf_pairs(corpus_dir)
     assert len(pairs) == 53
     f1s = []

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location("measure_mismatch", ROOT / "scripts" / "measure_mismatch.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
 
 def _o(doc, label, injected, rules, gold=""):
     return {"doc_id": doc, "label": label, "injected": injected, "rules": rules, "gold_rule": gold,
             "flag_services_title": False}
 
 
-def test_expected_rules_follow_the_domain_reference():
-    m = _module()
+def test_expected_rules_follow_the_domain_reference(script):
+    m = script("measure_mismatch")
     assert m.expected_rule("managed_services", "staff_augmentation") == "1"
     assert m.expected_rule("staff_augmentation", "project_outsourcing") == "2"
     assert m.expected_rule("staff_augmentation", "managed_services") == "2"
@@ -31,8 +19,8 @@ def test_expected_rules_follow_the_domain_reference():
     assert m.expected_rule("managed_services", "project_outsourcing") == "M0"
 
 
-def test_summary_and_misses_count_only_contradicting_variants():
-    m = _module()
+def test_summary_and_misses_count_only_contradicting_variants(script):
+    m = script("measure_mismatch")
     outcomes = [
         _o("a", "managed_services", None, []),  # unmodified, no warning
         _o("a", "managed_services", "project_outsourcing", ["4"]),  # right
