@@ -142,10 +142,30 @@ def _proba(pipe, X) -> np.ndarray:
     return proba[:, [list(pipe.classes_).index(lbl) for lbl in LABELS]]
 
 
-def grouped_cv(X, y, groups, is_real, params=None, folds: int = 5, seed: int = SEED) -> dict[str, Any]:
+def stratified_share(index: np.ndarray, y: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """A seeded, per-label random ``share`` of ``index`` (each label keeps at least one
+    document unless ``share`` is 0); the order of ``index`` is kept.
+    """
+    if share >= 1.0:
+        return index
+    rng = np.random.default_rng(seed)
+    keep = []
+    for label in sorted(set(y[index])):
+        members = index[y[index] == label]
+        n = 0 if share <= 0 else max(1, round(share * len(members)))
+        keep.extend(rng.permutation(members)[:n])
+    return index[np.isin(index, keep)]
+
+
+def grouped_cv(
+    X, y, groups, is_real, params=None, folds: int = 5, seed: int = SEED, train_share: float = 1.0
+) -> dict[str, Any]:
     """Out-of-fold probabilities for the real documents, for our model and the baseline.
 
     ``seed`` shuffles the fold assignment only; the models keep their own seed.
+    ``train_share`` < 1 trains each fold on that share of its real training documents
+    (per label, seeded; the synthetic documents are always all in), for a learning curve;
+    every real document is still scored once.
     """
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -156,7 +176,7 @@ def grouped_cv(X, y, groups, is_real, params=None, folds: int = 5, seed: int = S
     base = np.zeros((len(y), len(LABELS)))
     cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for tr, te in cv.split(real, y[real], np.asarray(groups)[real]):
-        train_idx = np.concatenate([real[tr], synth])
+        train_idx = np.concatenate([stratified_share(real[tr], y, train_share, seed), synth])
         test_idx = real[te]
         m = build_pipeline(params).fit(X[train_idx], y[train_idx])
         ours[test_idx] = _proba(m, X[test_idx])

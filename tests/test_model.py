@@ -433,3 +433,38 @@ def test_grouped_cv_fold_seed_changes_the_folds_not_the_documents():
     b = grouped_cv(X, y, groups, real, seed=2)
     assert np.array_equal(a["index"], b["index"])  # every real document is scored in both
     assert not np.allclose(a["model"], b["model"])  # by models trained on other folds
+
+
+# ----------------------------------------------------------------------------- learning curve
+
+
+def test_stratified_share_is_seeded_per_label_and_keeps_order():
+    from classifier.training import stratified_share
+
+    y = np.array(["a"] * 8 + ["b"] * 4 + ["c"])
+    index = np.arange(len(y))
+    half = stratified_share(index, y, 0.5, seed=3)
+    assert [int((y[half] == lbl).sum()) for lbl in "abc"] == [4, 2, 1]  # a label never vanishes
+    assert list(half) == sorted(half)
+    assert np.array_equal(half, stratified_share(index, y, 0.5, seed=3))
+    assert not np.array_equal(half, stratified_share(index, y, 0.5, seed=4))
+    assert np.array_equal(stratified_share(index, y, 1.0, seed=3), index)
+    assert stratified_share(index, y, 0.0, seed=3).size == 0
+
+
+def test_grouped_cv_train_share_trains_on_fewer_real_documents_and_scores_all():
+    from classifier.model import build_pipeline
+    from classifier.training import _proba, grouped_cv
+
+    X, y = tiny_dataset(per_label=10)
+    Xs, ys = tiny_dataset(per_label=5)
+    XX, yy = np.concatenate([X, Xs]), np.concatenate([y, ys])
+    groups = [f"doc{i}" for i in range(len(yy))]
+    real = np.array([True] * len(y) + [False] * len(ys))
+    full = grouped_cv(XX, yy, groups, real, seed=1)
+    synthetic_only = grouped_cv(XX, yy, groups, real, seed=1, train_share=0.0)
+    assert np.array_equal(full["index"], synthetic_only["index"])  # every real document scored
+    # with a share of 0 every fold model is the one trained on the synthetic rows alone
+    alone = _proba(build_pipeline().fit(Xs, ys), X)
+    assert np.allclose(synthetic_only["model"], alone)
+    assert not np.allclose(full["model"], alone)
