@@ -87,8 +87,17 @@ def expected_calibration_error(proba: np.ndarray, y_idx: np.ndarray, bins: int =
     return float(ece)
 
 
+def macro_f1(y_true: Sequence[str], proba: np.ndarray) -> float:
+    """Macro-F1 of the top label over all four labels (a label never predicted nor true counts 0)."""
+    from sklearn.metrics import f1_score
+
+    y_idx = np.array([LABELS.index(y) for y in y_true])
+    pred = proba.argmax(axis=1)
+    return float(f1_score(y_idx, pred, labels=range(len(LABELS)), average="macro", zero_division=0))
+
+
 def metrics(y_true: Sequence[str], proba: np.ndarray) -> dict[str, Any]:
-    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
     y_idx = np.array([LABELS.index(y) for y in y_true])
     pred = proba.argmax(axis=1)
@@ -96,7 +105,7 @@ def metrics(y_true: Sequence[str], proba: np.ndarray) -> dict[str, Any]:
     return {
         "n": int(len(y_idx)),
         "accuracy": float((pred == y_idx).mean()),
-        "macro_f1": float(f1_score(y_idx, pred, labels=range(len(LABELS)), average="macro", zero_division=0)),
+        "macro_f1": macro_f1(y_true, proba),
         "ece": expected_calibration_error(proba, y_idx),
         "per_class": {
             LABELS[i]: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}

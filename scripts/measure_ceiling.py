@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifier.model import LABELS, SEED  # noqa: E402
-from classifier.training import grouped_cv, load_examples, metrics, prepare  # noqa: E402
+from classifier.training import grouped_cv, load_examples, macro_f1, metrics, prepare  # noqa: E402
 
 SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -43,10 +43,7 @@ def weight_grid(steps: int = 9, span: float = 1.0) -> list[np.ndarray]:
 
 
 def weighted_f1(y_true: np.ndarray, proba: np.ndarray, w: np.ndarray) -> float:
-    from sklearn.metrics import f1_score
-
-    pred = np.asarray(LABELS)[(proba * w).argmax(1)]
-    return float(f1_score(y_true, pred, labels=list(LABELS), average="macro", zero_division=0))
+    return macro_f1(y_true, proba * w)
 
 
 def best_weights(runs: list[tuple[np.ndarray, np.ndarray]], grid: list[np.ndarray]) -> np.ndarray:
